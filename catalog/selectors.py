@@ -1,0 +1,76 @@
+"""Reads of the catalogue for our listings: plain ORM, constant query count."""
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+from oscar.core.loading import get_model
+
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+ProductImage = get_model("catalogue", "ProductImage")
+
+SORTS = {
+    "newest": ("-date_created", "-id"),
+    "price_asc": ("stockrecords__price", "id"),
+    "price_desc": ("-stockrecords__price", "-id"),
+}
+
+
+def product_list(
+    *,
+    category=None,
+    household=None,
+    village: str | None = None,
+    query: str | None = None,
+    sort: str = "newest",
+) -> QuerySet:
+    """Public products of active households, each with its stock record and household.
+
+    Every product sells through one household's stock record (one product =
+    one household's offering), so the household travels with the stock record.
+    """
+    products = (
+        Product.objects.browsable()
+        .filter(stockrecords__partner__household__is_active=True)
+        .select_related("product_class")
+        .prefetch_related(
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.select_related("partner__household"),
+            ),
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
+        )
+        .prefetch_attribute_values()
+    )
+    if category is not None:
+        products = products.filter(
+            categories__in=category.get_descendants_and_self()
+        ).distinct()
+    if household is not None:
+        products = products.filter(stockrecords__partner__household=household)
+    if village:
+        products = products.filter(stockrecords__partner__household__village=village)
+    if query:
+        products = products.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(stockrecords__partner__household__village__icontains=query)
+            | Q(stockrecords__partner__household__public_name__icontains=query)
+        ).distinct()
+    return products.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def product_list_for_households(*, households: Iterable, limit: int | None = None):
+    """Live products of the given households, for story and home pages."""
+    products = product_list().filter(
+        stockrecords__partner__household__in=list(households)
+    )
+    return list(products[:limit] if limit else products)
+
+
+def product_household(product):
+    """The household that sells a product, from its prefetched stock record."""
+    stockrecords = product.stockrecords.all()
+    if not stockrecords:
+        return None
+    return getattr(stockrecords[0].partner, "household", None)

@@ -1,0 +1,69 @@
+"""Every write to the sellers domain goes through a function here."""
+
+from django.db import transaction
+from django.utils.text import slugify
+from oscar.core.loading import get_model
+
+from .models import (
+    DisplayLevel,
+    Household,
+    HouseholdRecord,
+    MemberRole,
+    Membership,
+    Organisation,
+)
+
+Partner = get_model("partner", "Partner")
+
+
+@transaction.atomic
+def household_create(
+    *,
+    organisation: Organisation,
+    slug: str,
+    legal_name: str,
+    district: str,
+    town: str,
+    village: str,
+    public_name: str = "",
+    display_level: str = DisplayLevel.ANONYMOUS,
+    introduction: str = "",
+    record: dict | None = None,
+) -> Household:
+    """Register a household with its Oscar partner and its protected record."""
+    # The partner's name shows in Oscar's dashboard and on order lines, so it
+    # carries the slug, never the legal name.
+    partner = Partner.objects.create(name=slug, code=slugify(slug, allow_unicode=True))
+    household = Household.objects.create(
+        partner=partner,
+        organisation=organisation,
+        slug=slug,
+        public_name=public_name,
+        display_level=display_level,
+        district=district,
+        town=town,
+        village=village,
+        introduction=introduction,
+    )
+    HouseholdRecord.objects.create(
+        household=household, legal_name=legal_name, **(record or {})
+    )
+    return household
+
+
+def household_deactivate(*, household: Household) -> Household:
+    """Take a household off the storefront; its history stays."""
+    household.is_active = False
+    household.save(update_fields=["is_active"])
+    return household
+
+
+@transaction.atomic
+def caseload_assign(*, household: Household, social_worker) -> None:
+    """Give a social worker a household: he may then list and ship for it."""
+    Membership.objects.get_or_create(
+        user=social_worker,
+        organisation=household.organisation,
+        role=MemberRole.SOCIAL_WORKER,
+    )
+    household.partner.users.add(social_worker)

@@ -1,0 +1,144 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+
+from catalog.selectors import product_list_for_households
+from sellers import selectors as seller_selectors
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+        template = "storefront/blocks/captioned_image.html"
+
+
+class StoryBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(
+        label=_("Heading"), form_classname="title", max_length=80
+    )
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"]
+    )
+    image = CaptionedImageBlock(label=_("Image"))
+    quote = blocks.BlockQuoteBlock(label=_("Quote"))
+
+
+class HomePage(Page):
+    """The front page: featured households and their produce."""
+
+    intro = models.CharField(_("introduction"), max_length=250, blank=True)
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = list(
+            HouseholdStoryPage.objects.live()
+            .public()
+            .select_related("household", "household__photo")
+            .order_by("path")[:6]
+        )
+        context["stories"] = stories
+        context["products"] = product_list_for_households(
+            households=[story.household for story in stories], limit=8
+        )
+        context["household_index"] = HouseholdIndexPage.objects.live().first()
+        return context
+
+
+class HouseholdIndexPage(Page):
+    """All households' stories, filterable by town and village."""
+
+    intro = models.CharField(_("introduction"), max_length=250, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["storefront.HomePage"]
+    subpage_types = ["storefront.HouseholdStoryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("household index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        town = request.GET.get("town") or None
+        village = request.GET.get("village") or None
+        stories = (
+            HouseholdStoryPage.objects.child_of(self)
+            .live()
+            .public()
+            .filter(household__is_active=True)
+            .select_related("household", "household__photo")
+            .order_by("path")
+        )
+        if town:
+            stories = stories.filter(household__town=town)
+        if village:
+            stories = stories.filter(household__village=village)
+        context.update(
+            stories=stories,
+            places=seller_selectors.household_places(),
+            selected_town=town,
+            selected_village=village,
+        )
+        return context
+
+
+class HouseholdStoryPage(Page):
+    """One household's story, beside its live products from the catalogue."""
+
+    household = models.OneToOneField(
+        "sellers.Household",
+        on_delete=models.PROTECT,
+        related_name="story_page",
+        verbose_name=_("household"),
+    )
+    summary = models.CharField(_("summary"), max_length=250, blank=True)
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("story"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("household"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["storefront.HouseholdIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("household story page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["products"] = product_list_for_households(households=[self.household])
+        return context
+
+
+class StandardPage(Page):
+    """A plain page: about us, how the money flows, contact."""
+
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["storefront.HomePage", "storefront.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
