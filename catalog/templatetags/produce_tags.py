@@ -3,6 +3,7 @@
 from django import template
 
 from catalog import selectors
+from sellers.selectors import household_for_partner_ids
 
 register = template.Library()
 
@@ -20,3 +21,17 @@ def product_attribute(product, code):
         if value.attribute.code == code:
             return value.value
     return ""
+
+
+@register.filter
+def forms_by_household(formset):
+    """Basket line forms grouped by the household that packs them, in basket order."""
+    forms = list(formset)
+    households = household_for_partner_ids(
+        partner_ids=[form.instance.stockrecord.partner_id for form in forms]
+    )
+    groups: dict = {}
+    for form in forms:
+        household = households.get(form.instance.stockrecord.partner_id)
+        groups.setdefault(household, []).append(form)
+    return list(groups.items())

@@ -197,7 +197,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our strings first, then the translations Oscar's own zh_Hans catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "oscar"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,13 +1,14 @@
-"""The test suite: fast hashing, in-memory cache and e-mail."""
+"""The test suite: fast hashing, in-memory e-mail; cache as in base (REDIS_URL)."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import BASE_DIR, DATABASES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# A file, not memory, so that threads and the live server share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-if not REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

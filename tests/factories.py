@@ -1,0 +1,140 @@
+"""Test data built through the same services and Oscar factories the app uses."""
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import factory
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+from wagtail.models import Page, Site
+
+from sellers import services
+from sellers.models import DisplayLevel, Organisation
+from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductCategory = get_model("catalogue", "ProductCategory")
+StockRecord = get_model("partner", "StockRecord")
+
+_numbers = itertools.count(1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"社工机构{n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    district = "渝北区"
+
+
+def household_create(
+    *,
+    organisation=None,
+    slug: str | None = None,
+    public_name: str = "罗大哥",
+    display_level: str = DisplayLevel.GIVEN_NAME,
+    town: str = "统景镇",
+    village: str = "西新村",
+    legal_name: str = "罗某银",
+    record: dict | None = None,
+    introduction: str = "",
+):
+    """A household registered through the service, with its protected record."""
+    number = next(_numbers)
+    return services.household_create(
+        organisation=organisation or OrganisationFactory(),
+        slug=slug or f"household-{number}",
+        legal_name=legal_name,
+        public_name=public_name,
+        display_level=display_level,
+        district="渝北区",
+        town=town,
+        village=village,
+        introduction=introduction,
+        record=record,
+    )
+
+
+def produce_class():
+    product_class, created = ProductClass.objects.get_or_create(
+        slug="produce",
+        defaults={"name": "农产品", "requires_shipping": True, "track_stock": True},
+    )
+    if created:
+        for code, name, kind in [
+            ("unit", "单位", ProductAttribute.TEXT),
+            ("origin_village", "产地", ProductAttribute.TEXT),
+            ("available_from", "上市日期", ProductAttribute.DATE),
+        ]:
+            ProductAttribute.objects.create(
+                product_class=product_class, code=code, name=name, type=kind
+            )
+    return product_class
+
+
+def product_create(
+    *,
+    household,
+    title: str = "草鱼",
+    price: Decimal = Decimal("15.00"),
+    num_in_stock: int = 100,
+    unit: str = "斤",
+    category: str | None = "鲜鱼",
+    is_public: bool = True,
+    available_from: date | None = None,
+):
+    """One household's offering: a produce product with its one stock record."""
+    product = Product(title=title, product_class=produce_class(), is_public=is_public)
+    product.attr.unit = unit
+    product.attr.origin_village = household.village
+    if available_from:
+        product.attr.available_from = available_from
+    product.save()
+    if category:
+        ProductCategory.objects.create(
+            product=product, category=create_from_breadcrumbs(category)
+        )
+    StockRecord.objects.create(
+        product=product,
+        partner=household.partner,
+        partner_sku=f"sku-{product.pk}",
+        price_currency="CNY",
+        price=price,
+        num_in_stock=num_in_stock,
+    )
+    return product
+
+
+def page_tree():
+    """Home page and households index replacing Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    welcome = Page.objects.filter(depth=2, slug="home").first()
+    if welcome is not None:
+        welcome.slug = "wagtail-welcome"
+        welcome.save(update_fields=["slug"])
+    home = root.add_child(instance=HomePage(title="帮扶集市", slug="home"))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    if welcome is not None:
+        welcome.delete()
+    index = home.add_child(
+        instance=HouseholdIndexPage(title="农户故事", slug="households")
+    )
+    return home, index
+
+
+def story_create(*, index, household, title: str | None = None, body=None):
+    story = HouseholdStoryPage(
+        title=title or f"{household.display_name}的故事",
+        slug=household.slug,
+        household=household,
+        summary="summary",
+        body=body or [],
+    )
+    index.add_child(instance=story)
+    return story

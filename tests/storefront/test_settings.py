@@ -1,0 +1,95 @@
+"""Settings chosen by environment variables: production guards and Redis."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "storefront.settings.production",
+    "DJANGO_SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-long-and-random-enough",
+    "DJANGO_ALLOWED_HOSTS": "bangfu.example",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "KeyError: 'DJANGO_SECRET_KEY'" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=clean
+        | {
+            "DJANGO_SETTINGS_MODULE": "storefront.settings.dev",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.split() == ["django.db.backends.postgresql", "600"]
+
+
+def _redis_or_skip():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("REQUIRE_REDIS is set but REDIS_URL is not")
+        pytest.skip("REDIS_URL is not set: the Redis settings are checked in CI")
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def test_redis_url_moves_cache_and_sessions_to_redis(client, db):
+    # given
+    server = _redis_or_skip()
+    from django.core.cache import cache
+
+    # when
+    cache.set("bangfu-probe", "鱼", 30)
+    session = client.session
+    session["probe"] = 1
+    session.save()
+
+    # then
+    session_key = cache.make_key(f"django.contrib.sessions.cache{session.session_key}")
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    assert server.exists(cache.make_key("bangfu-probe")) == 1
+    assert server.exists(session_key) == 1
+    assert cache.get("bangfu-probe") == "鱼"

@@ -1,0 +1,101 @@
+"""No protected household fact reaches any public page."""
+
+import pytest
+from django.urls import reverse
+
+from sellers.models import DisplayLevel, HouseholdRecord
+from tests import factories
+
+SENTINELS = {
+    "legal_name": "SENTINEL-LEGAL-7f3a",
+    "id_number": "SENTINEL-ID-91c2",
+    "phone": "SENTINEL-PHONE-55d0",
+    "address": "SENTINEL-ADDRESS-0b8e",
+    "disability": "SENTINEL-DISABILITY-c4a1",
+    "illness": "SENTINEL-ILLNESS-e62f",
+    "bank_name": "SENTINEL-BANK-3d97",
+    "bank_account": "SENTINEL-ACCOUNT-8a15",
+    "notes": "SENTINEL-NOTES-1e4c",
+}
+
+
+@pytest.fixture
+def sentinel_household(pages, organisation):
+    _home, index = pages
+    household = factories.household_create(
+        organisation=organisation,
+        slug="sentinel",
+        public_name="公开名",
+        display_level=DisplayLevel.FULL_STORY,
+        legal_name=SENTINELS["legal_name"],
+        record={k: v for k, v in SENTINELS.items() if k != "legal_name"},
+    )
+    # The assistance category is protected too: its label must not leak.
+    HouseholdRecord.objects.filter(household=household).update(
+        assistance_category="tekun"
+    )
+    story = factories.story_create(index=index, household=household)
+    product = factories.product_create(household=household, title="草鱼")
+    return household, story, product
+
+
+def public_urls(household, story, product, home, index):
+    return [
+        home.url,
+        index.url,
+        index.url + "?village=西新村",
+        story.url,
+        "/about-nothing/",  # a 404 page
+        reverse("catalogue:index"),
+        reverse("catalogue:index") + "?q=SENTINEL",
+        reverse("catalogue:household", kwargs={"household_slug": household.slug}),
+        reverse("catalogue:village", kwargs={"village": household.village}),
+        product.get_absolute_url(),
+        product.categories.first().get_absolute_url(),
+        reverse("basket:summary"),
+    ]
+
+
+def test_no_protected_field_appears_on_any_public_page(
+    client, pages, sentinel_household
+):
+    # given
+    home, index = pages
+    household, story, product = sentinel_household
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+
+    # when
+    pages_seen = {
+        url: client.get(url).content.decode()
+        for url in public_urls(household, story, product, home, index)
+    }
+
+    # then
+    assert len(pages_seen) == 12
+    for url, html in pages_seen.items():
+        for field, sentinel in SENTINELS.items():
+            assert sentinel not in html, f"{field} leaked on {url}"
+        assert "特困" not in html, f"assistance category leaked on {url}"
+    assert "公开名" in pages_seen[story.url]
+
+
+def test_partner_name_in_oscar_never_carries_the_legal_name(sentinel_household):
+    household, _story, _product = sentinel_household
+
+    assert household.partner.name == "sentinel"
+    assert SENTINELS["legal_name"] not in str(household.partner)
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (DisplayLevel.ANONYMOUS, "一户农户"),
+        (DisplayLevel.VILLAGE, "西新村的一户农户"),
+        (DisplayLevel.GIVEN_NAME, "公开名"),
+        (DisplayLevel.FULL_STORY, "公开名"),
+    ],
+)
+def test_display_name_follows_the_consented_level(db, level, expected):
+    household = factories.household_create(public_name="公开名", display_level=level)
+
+    assert str(household.display_name) == expected
