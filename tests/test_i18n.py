@@ -10,7 +10,12 @@ from django.core.management import call_command
 
 ZH_PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 OSCAR_PO = (
-    Path(settings.BASE_DIR) / "locale" / "oscar" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    Path(settings.BASE_DIR)
+    / "locale"
+    / "oscar"
+    / "zh_Hans"
+    / "LC_MESSAGES"
+    / "django.po"
 )
 
 
@@ -21,7 +26,9 @@ def untranslated(path: Path) -> list[str]:
     for message in catalog:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
         if message.fuzzy or not all(strings):
             missing.append(message.id)
     return missing

@@ -10,7 +10,9 @@ from tests import factories
 def market(db):
     """Two villages, three households, five products (one not public)."""
     luo = factories.household_create(slug="luo", public_name="罗大哥", village="西新村")
-    wang = factories.household_create(slug="wang", public_name="王阿姨", village="西新村")
+    wang = factories.household_create(
+        slug="wang", public_name="王阿姨", village="西新村"
+    )
     chen = factories.household_create(slug="chen", public_name="陈家", village="印盒村")
     factories.product_create(household=luo, title="草鱼", price=Decimal("15.00"))
     factories.product_create(household=luo, title="鲫鱼", price=Decimal("18.00"))

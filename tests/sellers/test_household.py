@@ -18,7 +18,11 @@ def test_household_is_registered_with_its_partner_and_protected_record(organisat
     record = HouseholdRecord.objects.get(household=household)
     assert household.partner.code == "luo"
     assert household.partner.household == household
-    assert (record.legal_name, record.phone, record.members) == ("罗某银", "13900001000", 5)
+    assert (record.legal_name, record.phone, record.members) == (
+        "罗某银",
+        "13900001000",
+        5,
+    )
 
 
 def test_household_cannot_be_deleted(db):

@@ -1,4 +1,9 @@
-from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage, StandardPage
+from storefront.models import (
+    HomePage,
+    HouseholdIndexPage,
+    HouseholdStoryPage,
+    StandardPage,
+)
 
 
 def test_story_pages_live_only_under_the_households_index(pages):
