@@ -1,0 +1,234 @@
+"""Load run of the storefront's four pages under gunicorn (2 workers), per database.
+
+    .venv/bin/python bench/load.py [--db sqlite postgres] [--duration 10] [--rounds 3]
+
+For each database: a fresh database, migrations, the demo plus generated data
+(200 households, 2,000 products), collectstatic, then gunicorn with 2 sync
+workers on 127.0.0.1 and wrk (Debian package) as the load generator on the
+same machine. The pages and a bare Django view (the baseline) are loaded in
+turn, round after round, so that all of them share the machine's noise; the
+table gives medians over rounds. Query counts per page come from Django's test
+client on the same data. Prints a Markdown table for docs/performance.md.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = 8765
+PG_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
+
+QUERY_COUNT = """
+import django, json, sys
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1")
+counts = {}
+for url in sys.argv[1:]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    counts[url] = (status, len(ctx.captured_queries))
+print(json.dumps(counts))
+"""
+
+PICK_URLS = """
+import django, json
+django.setup()
+from oscar.core.loading import get_model
+from storefront.models import HouseholdStoryPage
+category = get_model("catalogue", "Category").objects.get(name="鲜鱼")
+product = get_model("catalogue", "Product").objects.filter(
+    stockrecords__num_in_stock__gt=0).order_by("id").first()
+story = HouseholdStoryPage.objects.live().order_by("path").first()
+print(json.dumps([category.get_absolute_url(), product.get_absolute_url(), story.url]))
+"""
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def prepare(db: str, workdir: Path) -> dict:
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    if db == "postgres":
+        env["DATABASE_URL"] = PG_URL
+        for sql in (
+            "DROP DATABASE IF EXISTS bangfu_bench",
+            "CREATE DATABASE bangfu_bench",
+        ):
+            run(
+                [
+                    "psql",
+                    "-q",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "test",
+                    "-c",
+                    sql,
+                ],
+                env,
+            )
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PYTHON, "bench/generate.py", "--households", "200", "--products", "2000"], env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    return env
+
+
+def wrk(url: str, duration: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": to_ms(latency["50"]),
+        "p99_ms": to_ms(latency["99"]),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def bench(db: str, duration: int, rounds: int) -> list[tuple]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"bangfu-bench-{db}-"))
+    env = prepare(db, workdir)
+    picked = subprocess.run(
+        [PYTHON, "-c", PICK_URLS],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    category, product, story = json.loads(picked)
+    pages = {
+        "catalogue browse": "/shop/catalogue/",
+        "category": category,
+        "product": product,
+        "household story": story,
+        "baseline: bare Django view": "/bench/bare/",
+    }
+    queries = json.loads(
+        subprocess.run(
+            [PYTHON, "-c", QUERY_COUNT, *pages.values()],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "storefront.wsgi",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/bare/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        for url in pages.values():  # warm both workers' caches
+            for _ in range(10):
+                urllib.request.urlopen(base + url, timeout=10)
+        results = {name: [] for name in pages}
+        for _ in range(rounds):
+            for name, url in pages.items():
+                results[name].append(wrk(base + url, duration))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    rows = []
+    for name, url in pages.items():
+        runs = results[name]
+        rows.append(
+            (
+                db,
+                name,
+                statistics.median(r["rps"] for r in runs),
+                statistics.median(r["p50_ms"] for r in runs),
+                statistics.median(r["p99_ms"] for r in runs),
+                sum(r["errors"] for r in runs),
+                queries[url][1],
+            )
+        )
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    rows = []
+    for db in args.db:
+        rows += bench(db, args.duration, args.rounds)
+    print(f"\n{args.rounds} rounds × {args.duration} s, wrk -t2 -c8, 2 sync workers")
+    print("| database | page | req/s (median) | p50 ms | p99 ms | errors | queries |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for db, name, rps, p50, p99, errors, count in rows:
+        cells = [db, name, f"{rps:.0f}", f"{p50:.1f}", f"{p99:.1f}", errors, count]
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
