@@ -8,3 +8,6 @@ class StorefrontConfig(AppConfig):
     name = "storefront"
     verbose_name = _("Storefront")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

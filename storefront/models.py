@@ -142,3 +142,18 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class PublicVersion(models.Model):
+    """A counter that changes whenever anything public pages show has changed.
+
+    Cached public pages are keyed by it; one row, read once per cached request.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public pages version")
+
+    def __str__(self) -> str:
+        return str(self.value)

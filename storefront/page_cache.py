@@ -1,0 +1,124 @@
+"""Whole-page cache for visitors who are anonymous and have an empty basket.
+
+Most visitors arrive from a WeChat or Douyin link with no cookies: for them the
+catalogue, product, story and home pages are the same for everyone but for the
+CSRF token of the add-to-basket forms. Those pages are cached per URL and
+language under a version that every change to what they show increments
+(receivers in storefront/receivers.py), and each visitor's own CSRF token is
+put back into the forms on the way out.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from .models import PublicVersion
+
+CACHE_SECONDS = 300
+CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+PLACEHOLDER = b"__bangfu_csrf_token__"
+CACHEABLE_VIEWS = {
+    "catalogue:index",
+    "catalogue:category",
+    "catalogue:household",
+    "catalogue:village",
+    "catalogue:detail",
+    "wagtail_serve",
+}
+# Any of these cookies means the page may differ for this visitor: a session
+# (signed in, or messages), a basket, or flash messages.
+PERSONAL_COOKIES = {
+    settings.SESSION_COOKIE_NAME,
+    settings.OSCAR_BASKET_COOKIE_OPEN,
+    "messages",
+}
+# The product page lists the visitor's recently viewed products.
+PERSONAL_COOKIES_BY_VIEW = {
+    "catalogue:detail": {settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME},
+}
+# Cookies a cacheable response may set: the CSRF cookie (each visitor gets his
+# own token on the way out) and the recently-viewed list, which a cache hit
+# does not update.
+HARMLESS_COOKIES = {
+    settings.CSRF_COOKIE_NAME,
+    settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME,
+}
+
+
+def version_get() -> int:
+    return (
+        PublicVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    )
+
+
+def version_bump() -> None:
+    """Invalidate every cached page, once the current transaction commits."""
+    transaction.on_commit(_increment)
+
+
+def _increment() -> None:
+    # Time-based, so that a database restored from a backup never reuses a
+    # version that cached pages were stored under.
+    now = time.time_ns() // 1000
+    if not PublicVersion.objects.filter(pk=1).update(
+        value=Greatest(F("value") + 1, Value(now))
+    ):
+        PublicVersion.objects.get_or_create(pk=1, defaults={"value": now})
+
+
+def is_cacheable(request) -> bool:
+    match = request.resolver_match
+    if request.method != "GET" or match is None:
+        return False
+    if match.view_name not in CACHEABLE_VIEWS:
+        return False
+    personal = PERSONAL_COOKIES | PERSONAL_COOKIES_BY_VIEW.get(match.view_name, set())
+    return not personal & request.COOKIES.keys()
+
+
+def cache_key(request, version: int) -> str:
+    path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    return f"page:{version}:{get_language()}:{path}"
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve and store whole public pages for cookie-less visitors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if (
+            key
+            and response.status_code == 200
+            and not response.streaming
+            and response.cookies.keys() <= HARMLESS_COOKIES
+        ):
+            content = CSRF_VALUE.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)
+            cache.set(key, (content, response["Content-Type"]), CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_cacheable(request):
+            return None
+        request._page_cache_key = cache_key(request, version_get())
+        cached = cache.get(request._page_cache_key)
+        if cached is None:
+            return None
+        request._page_cache_key = None
+        content, content_type = cached
+        token = get_token(request).encode()
+        return HttpResponse(
+            content.replace(PLACEHOLDER, token), content_type=content_type
+        )
