@@ -15,10 +15,27 @@ $(VENV)/.installed: requirements.txt
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
+# localstripe (a Stripe-compatible server) runs on loopback beside the store,
+# with the store's webhook registered, unless real STRIPE_* keys are set.
+STRIPE_PORT ?= 8420
+LOCAL_STRIPE := STRIPE_SECRET_KEY=sk_test_bangfu_local STRIPE_PUBLISHABLE_KEY=pk_test_bangfu_local \
+	STRIPE_WEBHOOK_SECRET=whsec_bangfu_local STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
+	STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/
+
 run: messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
+ifeq ($(STRIPE_SECRET_KEY),)
+	@state=$$(mktemp -d); \
+	$(PY) -m storefront.checkout.devstripe --port $(STRIPE_PORT) --state-dir $$state \
+		--webhook-url http://$(ADDR)/shop/checkout/stripe/webhook/ \
+		--webhook-secret whsec_bangfu_local & stripe_pid=$$!; \
+	trap "kill $$stripe_pid" EXIT INT TERM; \
+	echo "localstripe on 127.0.0.1:$(STRIPE_PORT); test card 4242 4242 4242 4242"; \
+	$(LOCAL_STRIPE) $(PY) manage.py runserver $(ADDR)
+else
 	$(PY) manage.py runserver $(ADDR)
+endif
 
 test: messages
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -173,3 +173,69 @@ class HouseholdRecord(models.Model):
         return str(
             _("Protected record of household %(id)s") % {"id": self.household_id}
         )
+
+
+class PickupPoint(models.Model):
+    """A community point where buyers collect their parcels (free of charge)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="pickup_points"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    address = models.CharField(_("address"), max_length=200)
+    opening_hours = models.CharField(_("opening hours"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pickup point")
+        verbose_name_plural = _("pickup points")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParcelStatus(models.TextChoices):
+    TO_PACK = "to_pack", _("To pack")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Parcel(models.Model):
+    """One household's share of an order: its lines, packed and sent by it."""
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.PROTECT, related_name="parcels"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="parcels"
+    )
+    goods_total = models.DecimalField(_("goods total"), max_digits=12, decimal_places=2)
+    delivery_charge = models.DecimalField(
+        _("delivery charge"), max_digits=12, decimal_places=2
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ParcelStatus.choices,
+        default=ParcelStatus.TO_PACK,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "household"], name="one_parcel_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} · {self.household.slug}"
+
+    @property
+    def total(self):
+        return self.goods_total + self.delivery_charge

@@ -1,5 +1,9 @@
 """Every write to the sellers domain goes through a function here."""
 
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
@@ -11,6 +15,7 @@ from .models import (
     MemberRole,
     Membership,
     Organisation,
+    Parcel,
 )
 
 Partner = get_model("partner", "Partner")
@@ -67,3 +72,27 @@ def caseload_assign(*, household: Household, social_worker) -> None:
         role=MemberRole.SOCIAL_WORKER,
     )
     household.partner.users.add(social_worker)
+
+
+@transaction.atomic
+def order_route_to_households(
+    *, order, delivery_charge: Callable[[Decimal], Decimal]
+) -> list[Parcel]:
+    """Split a placed order into one parcel per household, with its delivery charge.
+
+    `delivery_charge` gives a parcel's charge from its goods total, as the
+    order's shipping method charged it.
+    """
+    goods: dict[int, Decimal] = defaultdict(Decimal)
+    for line in order.lines.all():
+        goods[line.partner_id] += line.line_price_incl_tax
+    households = Household.objects.in_bulk(list(goods), field_name="partner_id")
+    return Parcel.objects.bulk_create(
+        Parcel(
+            order=order,
+            household=households[partner_id],
+            goods_total=total,
+            delivery_charge=delivery_charge(total),
+        )
+        for partner_id, total in goods.items()
+    )

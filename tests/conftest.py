@@ -1,3 +1,9 @@
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
 import pytest
 
 from tests import factories
@@ -26,3 +32,50 @@ def pages(db):
 @pytest.fixture
 def organisation(db):
     return factories.OrganisationFactory()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    """localstripe on a free loopback port for the whole run; its base URL."""
+    port = free_port()
+    state = tmp_path_factory.mktemp("localstripe")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storefront.checkout.devstripe",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(state),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/js.stripe.com/v3/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_settings(settings, localstripe):
+    """Point the store at the test run's localstripe."""
+    settings.STRIPE_SECRET_KEY = "sk_test_bangfu"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_bangfu"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_bangfu"
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_JS_URL = localstripe + "/js.stripe.com/v3/"
+    return settings

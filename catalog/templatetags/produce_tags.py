@@ -3,7 +3,7 @@
 from django import template
 
 from catalog import selectors
-from sellers.selectors import household_for_partner_ids
+from sellers.selectors import household_for_partner_ids, order_household_shares
 
 register = template.Library()
 
@@ -35,3 +35,9 @@ def forms_by_household(formset):
         household = households.get(form.instance.stockrecord.partner_id)
         groups.setdefault(household, []).append(form)
     return list(groups.items())
+
+
+@register.filter
+def household_shares(order):
+    """An order's parcels with their households and stories (the impact receipt)."""
+    return order_household_shares(order=order)

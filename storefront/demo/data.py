@@ -18,6 +18,19 @@ ORGANISATION = {
     "description": "在统景镇、木耳镇、兴隆镇的农村社区开展社工帮扶服务的专业机构。",
 }
 
+PICKUP_POINTS = [
+    {
+        "name": "龙塔街道社区服务站",
+        "address": "重庆市渝北区龙塔街道新牌坊一路88号",
+        "opening_hours": "周一至周六 9:00–18:00",
+    },
+    {
+        "name": "统景镇便民服务中心",
+        "address": "重庆市渝北区统景镇场镇街12号",
+        "opening_hours": "每天 8:30–17:30",
+    },
+]
+
 CATEGORIES = ["鲜鱼", "禽蛋", "肉类", "蔬菜", "水果", "粮油", "干货与加工品"]
 
 # kind → (category, unit, price per unit, drawing used for its photo)

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value comes from the environment."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -46,9 +47,9 @@ INSTALLED_APPS = [
     # Oscar; the catalogue is our fork (package "catalog", label "catalogue").
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "storefront.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "storefront.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -238,6 +239,29 @@ OSCAR_HOMEPAGE = "/"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 24
+# Chinese addresses: province (state), city (line4), district (line3), street
+# and number (line1), recipient (first_name), mobile.
+OSCAR_REQUIRED_ADDRESS_FIELDS = (
+    "state",
+    "line4",
+    "line3",
+    "line1",
+    "first_name",
+    "phone_number",
+)
+PHONENUMBER_DEFAULT_REGION = "CN"
+BANGFU_ORDER_STATUS_AUTHORISED = "authorised"
+BANGFU_ORDER_STATUS_PAID = "paid"
+BANGFU_ORDER_STATUS_CANCELLED = "cancelled"
+OSCAR_INITIAL_ORDER_STATUS = BANGFU_ORDER_STATUS_AUTHORISED
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "authorised": ("paid", "cancelled"),
+    "paid": ("cancelled",),
+    "cancelled": (),
+}
+# Delivery: each household's parcel costs a flat fee, free above a threshold.
+BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))
+BANGFU_FREE_DELIVERY_THRESHOLD = Decimal(env("BANGFU_FREE_DELIVERY_THRESHOLD", "99.00"))
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Oscar's search app needs a haystack connection to import; our listings and
 # search never query it (see catalog/views.py).
@@ -245,6 +269,21 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
 }
+
+# Stripe: real keys talk to Stripe; STRIPE_API_BASE points at a
+# Stripe-compatible server (localstripe in development and tests).
+
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "")
+STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "10"))
+STRIPE_WEBHOOK_TOLERANCE = 300
+# WeChat Pay and Alipay: Stripe does not offer them to mainland-China
+# merchants; kept behind a setting for a future provider.
+BANGFU_WECHAT_PAY_ENABLED = env_bool("BANGFU_WECHAT_PAY_ENABLED", False)
+BANGFU_ALIPAY_ENABLED = env_bool("BANGFU_ALIPAY_ENABLED", False)
 
 # Wagtail
 

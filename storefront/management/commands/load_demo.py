@@ -17,7 +17,14 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from sellers import services as seller_services
-from sellers.models import DisplayLevel, Household, MemberRole, Membership, Organisation
+from sellers.models import (
+    DisplayLevel,
+    Household,
+    MemberRole,
+    Membership,
+    Organisation,
+    PickupPoint,
+)
 from storefront.demo import data
 from storefront.demo.images import draw_photo
 from storefront.models import (
@@ -65,6 +72,8 @@ class Command(BaseCommand):
 
     def load(self):
         organisation = Organisation.objects.create(**data.ORGANISATION)
+        for point in data.PICKUP_POINTS:
+            PickupPoint.objects.create(organisation=organisation, **point)
         users = self.create_users(organisation)
         product_class = self.create_product_class()
         categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}

@@ -1,0 +1,47 @@
+from django.db import transaction
+from oscar.apps.checkout import mixins
+
+from .stock import GuardedOrderCreator
+
+
+class OrderPlacementMixin(mixins.OrderPlacementMixin):
+    """Oscar's order placement, in one transaction, with the guarded allocation."""
+
+    def place_order(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        order_total,
+        billing_address=None,
+        surcharges=None,
+        **kwargs,
+    ):
+        # Addresses, order, lines, allocation and payment records commit
+        # together or not at all: a sold-out line leaves nothing behind.
+        with transaction.atomic():
+            shipping_address = self.create_shipping_address(user, shipping_address)
+            billing_address = self.create_billing_address(
+                user, billing_address, shipping_address, **kwargs
+            )
+            status = kwargs.pop("status", None) or self.get_initial_order_status(basket)
+            request = kwargs.pop("request", None) or getattr(self, "request", None)
+            order = GuardedOrderCreator().place_order(
+                user=user,
+                order_number=order_number,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                total=order_total,
+                billing_address=billing_address,
+                status=status,
+                request=request,
+                surcharges=surcharges,
+                **kwargs,
+            )
+            self.save_payment_details(order)
+        return order

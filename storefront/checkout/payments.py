@@ -1,0 +1,264 @@
+"""Every read and write of card payments: one PaymentIntent per order, in fen.
+
+Authorise (create and confirm with manual capture) → place the order → capture;
+if placing fails, cancel. Webhook events are applied here too, once each, and
+never move a payment back to an earlier status.
+"""
+
+import datetime
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .models import STATUS_RANK, PaymentStatus, StripeEvent, StripePayment
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentDeclined(Exception):
+    """The card was refused; the message can be shown to the buyer."""
+
+
+class PaymentUnavailable(Exception):
+    """Stripe could not be reached or failed; nothing was charged."""
+
+
+def stripe_client() -> stripe.StripeClient:
+    """A client for Stripe (or the Stripe-compatible server in STRIPE_API_BASE)."""
+    options = {}
+    if settings.STRIPE_API_BASE:
+        options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        http_client=stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT),
+        max_network_retries=1,
+        **options,
+    )
+
+
+def to_fen(amount: Decimal) -> int:
+    """Yuan to fen, exactly: Stripe takes CNY in its smallest unit."""
+    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _declined_message(error: stripe.CardError) -> str:
+    if getattr(error, "code", "") == "payment_intent_authentication_failure":
+        return _("The card's 3-D Secure check did not succeed. Nothing was charged.")
+    return _("Your card was declined. Nothing was charged; please try another card.")
+
+
+def _call(function, *args, **kwargs):
+    """Call Stripe, turning its errors into the two kinds the checkout handles."""
+    try:
+        return function(*args, **kwargs)
+    except stripe.CardError as error:
+        raise PaymentDeclined(_declined_message(error)) from error
+    except stripe.StripeError as error:
+        logger.warning("Stripe call failed: %s", type(error).__name__)
+        raise PaymentUnavailable(
+            _(
+                "The payment service cannot be reached just now. Nothing was "
+                "charged and your basket is kept; please try again in a minute."
+            )
+        ) from error
+
+
+def _record(payment: StripePayment, intent) -> StripePayment:
+    """Store the status an API call just returned (the present, unlike webhooks)."""
+    payment.status = intent.status
+    payment.save(update_fields=["status", "updated_at"])
+    return payment
+
+
+def payment_authorize(
+    *, order_number: str, amount: Decimal, payment_method: str
+) -> tuple[StripePayment, str]:
+    """Authorise the order's amount on a card; returns the payment and client secret.
+
+    The order's PaymentIntent is created once and reused on every later click:
+    a new card confirms the same intent; a changed basket amount cancels it and
+    starts the order's next one.
+    """
+    order_number = str(order_number)  # Oscar's generator gives an int
+    amount_fen = to_fen(amount)
+    client = stripe_client()
+    try:
+        payment, _created = StripePayment.objects.get_or_create(
+            order_number=order_number, defaults={"amount_fen": amount_fen}
+        )
+    except IntegrityError:
+        payment = StripePayment.objects.get(order_number=order_number)
+
+    if payment.payment_intent_id:
+        intent = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
+        if intent.status in (PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED):
+            if intent.amount == amount_fen:
+                return _record(payment, intent), intent.client_secret
+        if intent.amount == amount_fen and intent.status in (
+            PaymentStatus.REQUIRES_PAYMENT_METHOD,
+            PaymentStatus.REQUIRES_ACTION,
+        ):
+            intent = _call(
+                client.v1.payment_intents.confirm,
+                intent.id,
+                params={"payment_method": payment_method},
+            )
+            return _record(payment, intent), intent.client_secret
+        # The basket changed since: this intent can no longer be captured.
+        if intent.status != PaymentStatus.CANCELED:
+            _call(client.v1.payment_intents.cancel, intent.id)
+        StripePayment.objects.filter(pk=payment.pk).update(
+            payment_intent_id=None,
+            amount_fen=amount_fen,
+            status=PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        )
+        payment.refresh_from_db()
+
+    intent = _call(
+        client.v1.payment_intents.create,
+        params={
+            "amount": amount_fen,
+            "currency": "cny",
+            "payment_method": payment_method,
+            "confirm": True,
+            "capture_method": "manual",
+            "metadata": {"order_number": order_number},
+        },
+        # Stripe replays a key's first answer, a decline included: a new card
+        # must be a new request.
+        options={
+            "idempotency_key": f"bangfu-{order_number}-{amount_fen}-{payment_method}"
+        },
+    )
+    # A second, simultaneous click may have stored its intent first: keep
+    # that one and cancel ours, so the order never has two live intents.
+    claimed = StripePayment.objects.filter(
+        pk=payment.pk, payment_intent_id__isnull=True
+    ).update(payment_intent_id=intent.id, amount_fen=amount_fen)
+    if not claimed:
+        _call(client.v1.payment_intents.cancel, intent.id)
+        payment.refresh_from_db()
+        winner = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
+        return _record(payment, winner), winner.client_secret
+    payment.payment_intent_id = intent.id
+    payment.amount_fen = amount_fen
+    return _record(payment, intent), intent.client_secret
+
+
+def payment_verify(*, order_number: str, amount: Decimal) -> StripePayment:
+    """Check with Stripe that the order's amount is authorised and capturable."""
+    order_number = str(order_number)
+    payment = StripePayment.objects.filter(order_number=order_number).first()
+    if payment is None or not payment.payment_intent_id:
+        raise PaymentDeclined(_("Please enter your card details to pay."))
+    intent = _call(
+        stripe_client().v1.payment_intents.retrieve, payment.payment_intent_id
+    )
+    _record(payment, intent)
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    if (
+        intent.status != PaymentStatus.REQUIRES_CAPTURE
+        or intent.amount != to_fen(amount)
+        or intent.currency != "cny"
+        or metadata.get("order_number") != str(order_number)
+    ):
+        raise PaymentDeclined(
+            _("The payment was not authorised for this order. Please pay again.")
+        )
+    return payment
+
+
+def payment_capture(*, payment: StripePayment) -> StripePayment:
+    """Take the authorised money, once the order is placed."""
+    intent = _call(
+        stripe_client().v1.payment_intents.capture, payment.payment_intent_id
+    )
+    _record(payment, intent)
+    if intent.status == PaymentStatus.SUCCEEDED:
+        order_mark_paid(order_number=payment.order_number)
+    return payment
+
+
+def payment_cancel(*, payment: StripePayment) -> StripePayment:
+    """Release an authorisation whose order could not be placed."""
+    intent = _call(stripe_client().v1.payment_intents.cancel, payment.payment_intent_id)
+    return _record(payment, intent)
+
+
+def payment_release(*, order_number) -> None:
+    """Cancel the order's authorisation, if one is held, when the order won't be placed."""
+    payment = StripePayment.objects.filter(
+        order_number=str(order_number), payment_intent_id__isnull=False
+    ).first()
+    if payment is None or payment.status in (
+        PaymentStatus.SUCCEEDED,
+        PaymentStatus.CANCELED,
+    ):
+        return
+    try:
+        payment_cancel(payment=payment)
+    except PaymentUnavailable:
+        logger.error("Order #%s: could not cancel the authorisation", order_number)
+
+
+EVENT_STATUS = {
+    "payment_intent.amount_capturable_updated": PaymentStatus.REQUIRES_CAPTURE,
+    "payment_intent.requires_action": PaymentStatus.REQUIRES_ACTION,
+    "payment_intent.payment_failed": PaymentStatus.REQUIRES_PAYMENT_METHOD,
+    "payment_intent.succeeded": PaymentStatus.SUCCEEDED,
+    "payment_intent.canceled": PaymentStatus.CANCELED,
+}
+
+
+@transaction.atomic
+def event_apply(*, event) -> bool:
+    """Apply a verified webhook event once; True if it changed a payment's status.
+
+    Duplicates are ignored by event id; an event older than the payment's
+    status (out of order) cannot move it back; unknown types are recorded only.
+    """
+    data = event.data.object
+    intent_id = data.id if event.type.startswith("payment_intent.") else ""
+    _event, created = StripeEvent.objects.get_or_create(
+        id=event.id,
+        defaults={
+            "type": event.type,
+            "payment_intent_id": intent_id,
+            "created": datetime.datetime.fromtimestamp(event.created, tz=datetime.UTC),
+        },
+    )
+    status = EVENT_STATUS.get(event.type)
+    if not created or status is None:
+        return False
+    payment = (
+        StripePayment.objects.select_for_update()
+        .filter(payment_intent_id=intent_id)
+        .first()
+    )
+    if payment is None or payment.status == status:
+        return False
+    current = STATUS_RANK[payment.status]
+    final = current == STATUS_RANK[PaymentStatus.SUCCEEDED]
+    if final or STATUS_RANK[status] < current:
+        return False
+    payment.status = status
+    payment.save(update_fields=["status", "updated_at"])
+    StripeEvent.objects.filter(id=event.id).update(changed_status=True)
+    if status == PaymentStatus.SUCCEEDED:
+        transaction.on_commit(
+            lambda: order_mark_paid(order_number=payment.order_number)
+        )
+    return True
+
+
+def order_mark_paid(*, order_number: str) -> None:
+    """Move the order to Paid once Stripe says the money was captured."""
+    from oscar.core.loading import get_model
+
+    order = get_model("order", "Order").objects.filter(number=order_number).first()
+    if order is not None and order.status != settings.BANGFU_ORDER_STATUS_PAID:
+        order.set_status(settings.BANGFU_ORDER_STATUS_PAID)

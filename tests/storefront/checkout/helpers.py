@@ -1,0 +1,99 @@
+"""Drive Oscar's checkout through the test client, as a phone buyer would."""
+
+from decimal import Decimal
+
+import requests
+from django.conf import settings
+
+from storefront.checkout.payments import stripe_client
+from tests import factories
+
+CARD_OK = "4242424242424242"
+CARD_DECLINED = "4000000000000341"
+CARD_3DS = "4000002760003184"
+
+ADDRESS = {
+    "state": "重庆市",
+    "line4": "重庆市",
+    "line3": "渝北区",
+    "line1": "龙塔街道新牌坊一路88号",
+    "first_name": "张三",
+    "phone_number": "13912345678",
+}
+
+
+def two_households():
+    """草鱼 from 罗大哥 (¥15) and 土鸡蛋 from 王阿姨 (¥45), each with stock."""
+    luo = factories.household_create(slug="luo", public_name="罗大哥")
+    wang = factories.household_create(slug="wang", public_name="王阿姨")
+    fish = factories.product_create(
+        household=luo, title="草鱼", price=Decimal("15.00"), num_in_stock=10
+    )
+    eggs = factories.product_create(
+        household=wang,
+        title="土鸡蛋",
+        price=Decimal("45.00"),
+        num_in_stock=10,
+        unit="盒",
+        category="禽蛋",
+    )
+    return fish, eggs
+
+
+def add_to_basket(client, product, quantity=1):
+    return client.post(f"/shop/basket/add/{product.pk}/", {"quantity": quantity})
+
+
+def checkout_to_payment(client, *products, method="parcel-delivery"):
+    """Basket → guest e-mail → address → shipping method; on the pay page."""
+    for product in products:
+        add_to_basket(client, product)
+    client.post(
+        "/shop/checkout/", {"username": "buyer@example.com", "options": "anonymous"}
+    )
+    response = client.post("/shop/checkout/shipping-address/", ADDRESS)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.post("/shop/checkout/shipping-method/", {"method_code": method})
+    page = client.get("/shop/checkout/payment-details/")
+    assert page.status_code == 200, page
+    return page
+
+
+def card_token(number: str) -> str:
+    """What the browser's Stripe.js gives the page: a card id for the number."""
+    token = stripe_client().v1.tokens.create(
+        params={
+            "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+        }
+    )
+    return token.card.id
+
+
+def authorize(client, number: str = CARD_OK):
+    return client.post(
+        "/shop/checkout/stripe/authorize/", {"payment_method": card_token(number)}
+    )
+
+
+def authenticate_3ds(client_secret: str, intent_id: str, success: bool) -> None:
+    """The buyer's answer to the 3-D Secure challenge (localstripe's endpoint)."""
+    requests.post(
+        f"{settings.STRIPE_API_BASE}/v1/payment_intents/{intent_id}/_authenticate",
+        data={
+            "client_secret": client_secret,
+            "success": "true" if success else "false",
+            "key": settings.STRIPE_PUBLISHABLE_KEY,
+        },
+        timeout=10,
+    ).raise_for_status()
+
+
+def place_order(client):
+    return client.post("/shop/checkout/preview/", {"action": "place_order"})
+
+
+def basket_lines(client):
+    return [
+        (line.product.title, line.quantity)
+        for line in client.get("/shop/basket/").context["basket"].all_lines()
+    ]
