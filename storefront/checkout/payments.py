@@ -190,7 +190,7 @@ def payment_cancel(*, payment: StripePayment) -> StripePayment:
 
 
 def payment_release(*, order_number) -> None:
-    """Cancel the order's authorisation, if one is held, when the order won't be placed."""
+    """Cancel the order's held authorisation, if any: the order won't be placed."""
     payment = StripePayment.objects.filter(
         order_number=str(order_number), payment_intent_id__isnull=False
     ).first()
