@@ -32,11 +32,13 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
     def clean(self):
         cleaned_data = super().clean()
         number = cleaned_data.get("phone_number")
-        if "phone_number" not in self.errors and not (
+        if not (
             number
             and getattr(number, "country_code", None) == 86
             and MAINLAND_MOBILE.match(str(number.national_number))
         ):
+            # One message, whatever Oscar's own phone check said before it.
+            self.errors.pop("phone_number", None)
             self.add_error(
                 "phone_number",
                 _("Please enter a mainland China mobile number, e.g. 13912345678."),

@@ -7,6 +7,7 @@ never move a payment back to an earlier status.
 
 import datetime
 import logging
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import stripe
@@ -262,3 +263,49 @@ def order_mark_paid(*, order_number: str) -> None:
     order = get_model("order", "Order").objects.filter(number=order_number).first()
     if order is not None and order.status != settings.BANGFU_ORDER_STATUS_PAID:
         order.set_status(settings.BANGFU_ORDER_STATUS_PAID)
+
+
+@dataclass
+class Reconciliation:
+    payments_without_order: list[tuple[str, str, str]] = field(default_factory=list)
+    orders_without_capture: list[tuple[str, str]] = field(default_factory=list)
+    orders_checked: int = 0
+    intents_checked: int = 0
+
+
+def payment_reconcile() -> Reconciliation:
+    """Stripe's intents of this store against its orders, both ways.
+
+    A payment without an order is money held or taken for nothing; an order
+    without a captured payment is produce sent for nothing.
+    """
+    from oscar.core.loading import get_model
+
+    report = Reconciliation()
+    orders = dict(
+        get_model("order", "Order")
+        .objects.exclude(status=settings.BANGFU_ORDER_STATUS_CANCELLED)
+        .values_list("number", "status")
+    )
+    report.orders_checked = len(orders)
+    captured = set()
+    listing = _call(stripe_client().v1.payment_intents.list, params={"limit": 100})
+    for intent in listing.auto_paging_iter():
+        metadata = intent.metadata.to_dict() if intent.metadata else {}
+        order_number = metadata.get("order_number")
+        if order_number is None:
+            continue  # not this store's
+        report.intents_checked += 1
+        if intent.status == PaymentStatus.SUCCEEDED:
+            captured.add(order_number)
+        if (
+            intent.status in (PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED)
+            and order_number not in orders
+        ):
+            report.payments_without_order.append(
+                (intent.id, order_number, intent.status)
+            )
+    known = dict(StripePayment.objects.values_list("order_number", "status"))
+    for number in sorted(set(orders) - captured):
+        report.orders_without_capture.append((number, known.get(number, "none")))
+    return report
