@@ -42,5 +42,5 @@ class GuardedOrderCreator(OrderCreator):
         ):
             raise UnableToPlaceOrder(
                 _("Sorry, “%(product)s” has just sold out. Nothing was charged.")
-                % {"product": line.title}
+                % {"product": line.product.get_title()}
             )

@@ -71,7 +71,9 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             )
         except (payments.PaymentDeclined, payments.PaymentUnavailable) as error:
             raise UnableToTakePayment(str(error)) from error
-        source_type, _created = SourceType.objects.get_or_create(name="Stripe")
+        source_type, _created = SourceType.objects.get_or_create(
+            code="stripe", defaults={"name": "Stripe"}
+        )
         self.add_payment_source(
             Source(
                 source_type=source_type,
