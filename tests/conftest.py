@@ -8,6 +8,34 @@ import pytest
 
 from tests import factories
 
+_SERIALIZED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the data migrations' rows (Wagtail's root page, China, the Stripe
+    source type…) as serialized when the test database was made."""
+    from django.db import connection
+
+    _SERIALIZED["default"] = getattr(connection, "_test_serialized_contents", "")
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Put the data migrations' rows back for a transactional test.
+
+    Django restores them from an attribute of the connection object, but in a
+    full run (after the Chromium walkthrough and the checkout tests) a later
+    transactional test found the connection without it, and the rows the
+    previous transactional test flushed stayed gone.
+    """
+    from django.db import connection
+    from wagtail.models import Page
+
+    if not Page.objects.exists() and _SERIALIZED.get("default"):
+        connection.creation.deserialize_db_from_string(_SERIALIZED["default"])
+    connection._test_serialized_contents = _SERIALIZED.get("default", "")
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

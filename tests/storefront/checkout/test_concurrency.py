@@ -25,7 +25,7 @@ LAST_UNITS = 3
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("stripe_settings"),
+    pytest.mark.usefixtures("migrated_data", "stripe_settings"),
 ]
 
 

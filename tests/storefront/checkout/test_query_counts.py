@@ -1,0 +1,52 @@
+"""Checkout pages run a number of queries that does not grow with basket lines."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.storefront.checkout import helpers
+
+pytestmark = pytest.mark.usefixtures("stripe_settings")
+
+PAGES = [
+    "/shop/basket/",
+    "/shop/checkout/shipping-address/",
+    "/shop/checkout/payment-details/",
+]
+
+
+def products(count, prefix):
+    result = []
+    for number in range(count):
+        household = factories.household_create(slug=f"{prefix}{number}")
+        result.append(
+            factories.product_create(household=household, title=f"鱼{number}")
+        )
+    return result
+
+
+def queries_per_page(count):
+    buyer = Client()
+    helpers.checkout_to_payment(buyer, *products(count, prefix=f"n{count}-"))
+    counts = {}
+    for url in PAGES:
+        buyer.get(url)
+        with CaptureQueriesContext(connection) as context:
+            assert buyer.get(url).status_code == 200
+        counts[url] = len(context.captured_queries)
+    helpers.authorize(buyer)
+    helpers.place_order(buyer)
+    with CaptureQueriesContext(connection) as context:
+        assert buyer.get("/shop/checkout/thank-you/").status_code == 200
+    counts["thank-you"] = len(context.captured_queries)
+    return counts
+
+
+def test_checkout_query_counts_do_not_grow_with_basket_lines(db):
+    few = queries_per_page(2)
+
+    many = queries_per_page(8)
+
+    assert many == few
