@@ -46,3 +46,16 @@ def phone(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+def serious_violations(page, exclude: list[str] | None = None):
+    """axe-core's serious and critical violations on the page, as (rule, targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    response = Axe().run(page, context=context).response
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

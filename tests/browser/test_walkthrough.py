@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests import factories
+from tests.browser.conftest import serious_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,15 +26,6 @@ def store(live_server):
         household=wang, title="土鸡蛋", price=Decimal("45.00"), category="禽蛋"
     )
     return live_server.url
-
-
-def serious_violations(page):
-    response = Axe().run(page).response
-    return [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def test_home_to_story_to_product_to_basket(phone, store):

@@ -52,7 +52,10 @@
             if (answer.error) { throw new Error(answer.error); }
             if (answer.status === "requires_action") {
                 return stripe.confirmCardPayment(answer.client_secret).then(function (result) {
-                    if (result.error) { throw new Error(messages.declined3ds); }
+                    var intent = result.paymentIntent;
+                    if (result.error || !intent || intent.status !== "requires_capture") {
+                        throw new Error(messages.declined3ds);
+                    }
                     return answer;
                 });
             }
