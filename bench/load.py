@@ -37,6 +37,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 client = Client(HTTP_HOST="127.0.0.1")
+client.cookies["sessionid"] = "bench"  # a personal page: never from the page cache
 counts = {}
 for url in sys.argv[1:]:
     client.get(url)
@@ -104,9 +105,10 @@ def prepare(db: str, workdir: Path) -> dict:
     return env
 
 
-def wrk(url: str, duration: int) -> dict:
+def wrk(url: str, duration: int, cookie: str = "") -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *headers, url],
         capture_output=True,
         text=True,
         check=True,
@@ -186,10 +188,19 @@ def bench(db: str, duration: int, rounds: int) -> list[tuple]:
         for url in pages.values():  # warm both workers' caches
             for _ in range(10):
                 urllib.request.urlopen(base + url, timeout=10)
-        results = {name: [] for name in pages}
+        # Each page twice: as a first visit from a shared link (no cookies,
+        # served from the page cache) and as a visitor with a session
+        # (rendered every time).
+        runs = [("baseline: bare Django view", "/bench/bare/", "")] + [
+            (f"{name} ({kind})", url, cookie)
+            for name, url in pages.items()
+            if not name.startswith("baseline")
+            for kind, cookie in (("cached", ""), ("rendered", "sessionid=bench"))
+        ]
+        results = {name: [] for name, _url, _cookie in runs}
         for _ in range(rounds):
-            for name, url in pages.items():
-                results[name].append(wrk(base + url, duration))
+            for name, url, cookie in runs:
+                results[name].append(wrk(base + url, duration, cookie))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -20,6 +20,7 @@ from sellers.selectors import basket_parcels
 from . import payments
 from .mixins import OrderPlacementMixin
 
+Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
@@ -91,8 +92,9 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
         try:
             response = super().handle_order_placement(order_number, *args, **kwargs)
         except Exception:
-            # The order was not placed: release the buyer's money at once.
-            self._cancel_authorisation(order_number)
+            if not Order.objects.filter(number=order_number).exists():
+                # The order was not placed: release the buyer's money at once.
+                self._cancel_authorisation(order_number)
             raise
         try:
             payments.payment_capture(payment=self.stripe_payment)
@@ -101,6 +103,14 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             # will show it until the capture is retried.
             logger.error("Order #%s: capture failed; order placed", order_number)
         return response
+
+    def send_order_placed_email(self, order):
+        # The order is placed and paid for: a mail server that is down must
+        # not turn that into an error (the receipt stays on the order page).
+        try:
+            super().send_order_placed_email(order)
+        except Exception:
+            logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
 
     def _cancel_authorisation(self, order_number):
         payments.payment_release(order_number=order_number)

@@ -280,3 +280,30 @@ def test_replaying_the_thank_you_page_changes_nothing(client, shop):
     assert Order.objects.count() == 1
     assert replayed.status_code == 302
     assert StockRecord.objects.get(product=fish).num_allocated == 1
+
+
+class BrokenMailServer:
+    """An e-mail backend whose server refuses the connection."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_a_mail_server_that_is_down_does_not_undo_a_paid_order(client, shop, settings):
+    fish, eggs = shop
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenMailServer"
+    helpers.checkout_to_payment(client, fish, eggs)
+    helpers.authorize(client)
+
+    response = helpers.place_order(client)
+
+    order = Order.objects.get()
+    payment = StripePayment.objects.get()
+    intent = stripe_client().v1.payment_intents.retrieve(payment.payment_intent_id)
+    assert response.status_code == 302
+    assert response["Location"] == "/shop/checkout/thank-you/"
+    assert order.status == "paid"
+    assert intent.status == "succeeded"
