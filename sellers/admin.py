@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Household, HouseholdRecord, Membership, Organisation
+from .models import (
+    Household,
+    HouseholdRecord,
+    Membership,
+    Organisation,
+    Parcel,
+    PickupPoint,
+)
 
 
 @admin.register(Organisation)
@@ -29,4 +36,19 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Households are deactivated, never deleted: order lines point at them.
+        return False
+
+
+@admin.register(PickupPoint)
+class PickupPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "opening_hours", "is_active"]
+    list_filter = ["is_active", "organisation"]
+
+
+@admin.register(Parcel)
+class ParcelAdmin(admin.ModelAdmin):
+    list_display = ["order", "household", "goods_total", "delivery_charge", "status"]
+    list_filter = ["status"]
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -87,12 +87,44 @@ def order_route_to_households(
     for line in order.lines.all():
         goods[line.partner_id] += line.line_price_incl_tax
     households = Household.objects.in_bulk(list(goods), field_name="partner_id")
+    missing = set(goods) - set(households)
+    if missing:
+        raise ValueError(f"Order {order.number}: partners {missing} are no households")
+    charges = _split_delivery(
+        {p: delivery_charge(total) for p, total in goods.items()},
+        paid=order.shipping_incl_tax,
+    )
     return Parcel.objects.bulk_create(
         Parcel(
             order=order,
             household=households[partner_id],
             goods_total=total,
-            delivery_charge=delivery_charge(total),
+            delivery_charge=charges[partner_id],
         )
         for partner_id, total in goods.items()
     )
+
+
+def _split_delivery(
+    nominal: dict[int, Decimal], *, paid: Decimal
+) -> dict[int, Decimal]:
+    """Parcel charges that add up to what the buyer paid for delivery.
+
+    They are the nominal charges unless an offer discounted delivery; then the
+    paid amount is shared in proportion to them, the last fen to the last.
+    """
+    total = sum(nominal.values(), Decimal("0.00"))
+    if total == paid or not nominal:
+        return nominal
+    shares, given = {}, Decimal("0.00")
+    parcels = list(nominal)
+    for partner_id in parcels[:-1]:
+        share = (
+            (paid * nominal[partner_id] / total).quantize(Decimal("0.01"))
+            if total
+            else Decimal("0.00")
+        )
+        shares[partner_id] = share
+        given += share
+    shares[parcels[-1]] = paid - given
+    return shares

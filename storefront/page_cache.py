@@ -62,7 +62,9 @@ def version_get() -> int:
 
 def version_bump() -> None:
     """Invalidate every cached page, once the current transaction commits."""
-    transaction.on_commit(_increment)
+    # robust: a failure here must never surface in the request whose
+    # transaction (an order, say) has already committed.
+    transaction.on_commit(_increment, robust=True)
 
 
 def _increment() -> None:
@@ -75,9 +77,16 @@ def _increment() -> None:
         PublicVersion.objects.get_or_create(pk=1, defaults={"value": now})
 
 
+# The query parameters pages understand; any other makes the request uncached,
+# so made-up URLs cannot fill the cache.
+KNOWN_PARAMETERS = {"q", "sort", "page", "town", "village"}
+
+
 def is_cacheable(request) -> bool:
     match = request.resolver_match
     if request.method != "GET" or match is None:
+        return False
+    if not request.GET.keys() <= KNOWN_PARAMETERS:
         return False
     if match.view_name not in CACHEABLE_VIEWS:
         return False
@@ -86,7 +95,8 @@ def is_cacheable(request) -> bool:
 
 
 def cache_key(request, version: int) -> str:
-    path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    query = sorted((k, request.GET.get(k)) for k in request.GET)
+    path = hashlib.sha1(f"{request.path}?{query}".encode()).hexdigest()
     return f"page:{version}:{get_language()}:{path}"
 
 

@@ -96,9 +96,11 @@ def payment_authorize(
 
     if payment.payment_intent_id:
         intent = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
-        if intent.status in (PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED):
-            if intent.amount == amount_fen:
-                return _record(payment, intent), intent.client_secret
+        if intent.status == PaymentStatus.SUCCEEDED or (
+            intent.status == PaymentStatus.REQUIRES_CAPTURE
+            and intent.amount == amount_fen
+        ):
+            return _record(payment, intent), intent.client_secret
         if intent.amount == amount_fen and intent.status in (
             PaymentStatus.REQUIRES_PAYMENT_METHOD,
             PaymentStatus.REQUIRES_ACTION,
@@ -112,12 +114,16 @@ def payment_authorize(
         # The basket changed since: this intent can no longer be captured.
         if intent.status != PaymentStatus.CANCELED:
             _call(client.v1.payment_intents.cancel, intent.id)
-        StripePayment.objects.filter(pk=payment.pk).update(
+        # Only the intent just cancelled is forgotten, never one that a
+        # simultaneous request has stored meanwhile.
+        StripePayment.objects.filter(pk=payment.pk, payment_intent_id=intent.id).update(
             payment_intent_id=None,
             amount_fen=amount_fen,
             status=PaymentStatus.REQUIRES_PAYMENT_METHOD,
         )
         payment.refresh_from_db()
+        if payment.payment_intent_id:
+            raise PaymentUnavailable(_("Please try again."))
 
     intent = _call(
         client.v1.payment_intents.create,
@@ -141,8 +147,10 @@ def payment_authorize(
         pk=payment.pk, payment_intent_id__isnull=True
     ).update(payment_intent_id=intent.id, amount_fen=amount_fen)
     if not claimed:
-        _call(client.v1.payment_intents.cancel, intent.id)
         payment.refresh_from_db()
+        if payment.payment_intent_id == intent.id:  # Stripe replayed the same key
+            return _record(payment, intent), intent.client_secret
+        _call(client.v1.payment_intents.cancel, intent.id)
         winner = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
         return _record(payment, winner), winner.client_secret
     payment.payment_intent_id = intent.id
@@ -192,6 +200,10 @@ def payment_cancel(*, payment: StripePayment) -> StripePayment:
 
 def payment_release(*, order_number) -> None:
     """Cancel the order's held authorisation, if any: the order won't be placed."""
+    from oscar.core.loading import get_model
+
+    if get_model("order", "Order").objects.filter(number=str(order_number)).exists():
+        return  # an order was written: its payment is captured, never released
     payment = StripePayment.objects.filter(
         order_number=str(order_number), payment_intent_id__isnull=False
     ).first()
@@ -242,7 +254,7 @@ def event_apply(*, event) -> bool:
     )
     if payment is None or payment.status == status:
         return False
-    current = STATUS_RANK[payment.status]
+    current = STATUS_RANK.get(payment.status, -1)
     final = current == STATUS_RANK[PaymentStatus.SUCCEEDED]
     if final or STATUS_RANK[status] < current:
         return False
@@ -261,7 +273,7 @@ def order_mark_paid(*, order_number: str) -> None:
     from oscar.core.loading import get_model
 
     order = get_model("order", "Order").objects.filter(number=order_number).first()
-    if order is not None and order.status != settings.BANGFU_ORDER_STATUS_PAID:
+    if order is not None and order.status == settings.BANGFU_ORDER_STATUS_AUTHORISED:
         order.set_status(settings.BANGFU_ORDER_STATUS_PAID)
 
 

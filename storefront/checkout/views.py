@@ -6,6 +6,7 @@ import re
 import stripe
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -35,6 +36,8 @@ class PaymentContextMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         method = context.get("shipping_method")
+        # Offers wrap the method (Oscar's OfferDiscount): ask the method inside.
+        method = getattr(method, "method", method)
         context["parcels"] = basket_parcels(
             basket=self.request.basket,
             charges=method.charges(self.request.basket) if method else {},
@@ -90,19 +93,36 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
 
     def handle_order_placement(self, order_number, *args, **kwargs):
         try:
-            response = super().handle_order_placement(order_number, *args, **kwargs)
+            return super().handle_order_placement(order_number, *args, **kwargs)
         except Exception:
-            if not Order.objects.filter(number=order_number).exists():
+            order = Order.objects.filter(number=order_number).first()
+            if order is None:
                 # The order was not placed: release the buyer's money at once.
                 self._cancel_authorisation(order_number)
-            raise
+                raise
+            # The order is written: whatever failed after it must not reopen
+            # the basket (Oscar would) or leave the money uncaptured.
+            logger.exception(
+                "Order #%s: error after the order was placed", order_number
+            )
+            self._capture(order_number)
+            self.checkout_session.flush()
+            self.request.session["checkout_order_id"] = order.id
+            return redirect(self.get_success_url())
+
+    def handle_successful_order(self, order):
+        # Capture first: the receipt e-mail and everything else come after
+        # the money is taken.
+        self._capture(order.number)
+        return super().handle_successful_order(order)
+
+    def _capture(self, order_number):
         try:
             payments.payment_capture(payment=self.stripe_payment)
-        except payments.PaymentUnavailable:
-            # The order stands, authorised; the webhook or reconcile_payments
-            # will show it until the capture is retried.
+        except (payments.PaymentUnavailable, payments.PaymentDeclined):
+            # The order stands, authorised; reconcile_payments lists it until
+            # the capture is retried.
             logger.error("Order #%s: capture failed; order placed", order_number)
-        return response
 
     def send_order_placed_email(self, order):
         # The order is placed and paid for: a mail server that is down must
@@ -156,6 +176,9 @@ class StripeAuthorizeView(OrderPlacementMixin, View):
 @require_POST
 def stripe_webhook(request):
     """Stripe's events: verified on the raw body, applied once each, always 200."""
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        # An empty secret would make any signature "valid".
+        return HttpResponseBadRequest("webhook secret not configured")
     try:
         event = stripe.Webhook.construct_event(
             request.body,

@@ -116,3 +116,11 @@ def test_languages_are_cached_apart(product):
     html = english.get("/shop/catalogue/").content.decode()
 
     assert "12 斤 left" in html
+
+
+def test_unknown_query_parameters_are_not_cached(product):
+    Client().get("/shop/catalogue/?utm_x=1")
+
+    _response, count = queries(Client(), "/shop/catalogue/?utm_x=1")
+
+    assert count > 1

@@ -11,6 +11,9 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "storefront.settings.production",
     "DJANGO_SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-long-and-random-enough",
     "DJANGO_ALLOWED_HOSTS": "bangfu.example",
+    "STRIPE_SECRET_KEY": "sk_live_not_real",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_not_real",
+    "STRIPE_WEBHOOK_SECRET": "whsec_not_real",
 }
 
 

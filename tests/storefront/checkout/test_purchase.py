@@ -307,3 +307,28 @@ def test_a_mail_server_that_is_down_does_not_undo_a_paid_order(client, shop, set
     assert response["Location"] == "/shop/checkout/thank-you/"
     assert order.status == "paid"
     assert intent.status == "succeeded"
+
+
+def test_an_error_after_the_order_is_written_still_captures_and_thanks(client, shop):
+    from oscar.apps.checkout.signals import post_checkout
+
+    def broken_receiver(**kwargs):
+        raise RuntimeError("a receiver after the order failed")
+
+    fish, eggs = shop
+    helpers.checkout_to_payment(client, fish, eggs)
+    helpers.authorize(client)
+    post_checkout.connect(broken_receiver)
+    try:
+        response = helpers.place_order(client)
+    finally:
+        post_checkout.disconnect(broken_receiver)
+
+    order = Order.objects.get()
+    intent = stripe_client().v1.payment_intents.retrieve(
+        StripePayment.objects.get().payment_intent_id
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/shop/checkout/thank-you/"
+    assert (order.status, intent.status) == ("paid", "succeeded")
+    assert helpers.basket_lines(client) == []

@@ -163,3 +163,15 @@ def test_succeeded_event_marks_an_authorised_order_paid(
     # then
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+def test_no_webhook_secret_refuses_every_event(payment, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+
+    response = deliver(
+        event("evt_1", "payment_intent.succeeded", int(time.time())), secret=""
+    )
+
+    payment.refresh_from_db()
+    assert response.status_code == 400
+    assert payment.status == PaymentStatus.REQUIRES_CAPTURE
