@@ -9,13 +9,12 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from wagtail.models import Page, Site
 
+from catalog.services import produce_class_get_or_create
 from sellers import services
 from sellers.models import DisplayLevel, Organisation
 from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage
 
 Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
-ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -59,23 +58,6 @@ def household_create(
     )
 
 
-def produce_class():
-    product_class, created = ProductClass.objects.get_or_create(
-        slug="produce",
-        defaults={"name": "农产品", "requires_shipping": True, "track_stock": True},
-    )
-    if created:
-        for code, name, kind in [
-            ("unit", "单位", ProductAttribute.TEXT),
-            ("origin_village", "产地", ProductAttribute.TEXT),
-            ("available_from", "上市日期", ProductAttribute.DATE),
-        ]:
-            ProductAttribute.objects.create(
-                product_class=product_class, code=code, name=name, type=kind
-            )
-    return product_class
-
-
 def product_create(
     *,
     household,
@@ -88,7 +70,9 @@ def product_create(
     available_from: date | None = None,
 ):
     """One household's offering: a produce product with its one stock record."""
-    product = Product(title=title, product_class=produce_class(), is_public=is_public)
+    product = Product(
+        title=title, product_class=produce_class_get_or_create(), is_public=is_public
+    )
     product.attr.unit = unit
     product.attr.origin_village = household.village
     if available_from:

@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from catalog.services import produce_class_get_or_create
 from sellers import services as seller_services
 from sellers.models import (
     DisplayLevel,
@@ -35,8 +36,6 @@ from storefront.models import (
 )
 
 Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
-ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         for point in data.PICKUP_POINTS:
             PickupPoint.objects.create(organisation=organisation, **point)
         users = self.create_users(organisation)
-        product_class = self.create_product_class()
+        product_class = produce_class_get_or_create()
         categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}
         home, index = self.create_pages()
         harvest = timezone.localdate() - datetime.timedelta(days=3)
@@ -121,20 +120,6 @@ class Command(BaseCommand):
             user=users["reviewer"], organisation=organisation, role=MemberRole.REVIEWER
         )
         return users
-
-    def create_product_class(self):
-        product_class = ProductClass.objects.create(
-            name="农产品", slug="produce", requires_shipping=True, track_stock=True
-        )
-        for code, name, kind in [
-            ("unit", "单位", ProductAttribute.TEXT),
-            ("origin_village", "产地", ProductAttribute.TEXT),
-            ("available_from", "上市日期", ProductAttribute.DATE),
-        ]:
-            ProductAttribute.objects.create(
-                product_class=product_class, code=code, name=name, type=kind
-            )
-        return product_class
 
     def create_pages(self):
         root = Page.get_first_root_node()
