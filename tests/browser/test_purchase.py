@@ -111,3 +111,19 @@ def test_failed_3d_secure_says_so_and_charges_nothing(phone, store):
 
     assert error.inner_text() == "银行卡 3-D Secure 验证未通过，未扣任何款项。"
     assert StripePayment.objects.get().status != PaymentStatus.SUCCEEDED
+
+
+def test_a_basket_emptied_meanwhile_sends_the_buyer_back_without_paying(phone, store):
+    from oscar.core.loading import get_model
+
+    base, fish, eggs = store
+    fill_checkout(phone, base, fish, eggs)
+    get_model("basket", "Line").objects.all().delete()  # emptied in another tab
+    posted = []
+    phone.on("request", lambda r: r.method == "POST" and posted.append(r.url))
+
+    pay(phone, helpers.CARD_OK)
+    phone.wait_for_url("**/shop/basket/")
+
+    assert StripePayment.objects.count() == 0
+    assert [url for url in posted if "/preview/" in url] == []

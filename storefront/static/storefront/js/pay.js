@@ -36,7 +36,15 @@
             credentials: "same-origin",
             headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
         }).then(function (response) {
-            return response.json().catch(function () { return {}; });
+            // A redirect (the basket changed, the session ended) or an error
+            // page is not an authorisation: never go on to place the order.
+            return response.json().catch(function () { return {}; }).then(function (answer) {
+                if (response.redirected) { window.location.assign(response.url); }
+                if (!response.ok || response.redirected) {
+                    throw new Error(answer.error || messages.failed);
+                }
+                return answer;
+            });
         });
     }
 
@@ -59,6 +67,7 @@
                     return answer;
                 });
             }
+            if (answer.status !== "requires_capture") { throw new Error(messages.failed); }
             return answer;
         }).then(function () {
             document.getElementById("place_order_form").submit();
