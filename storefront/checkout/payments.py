@@ -182,7 +182,10 @@ def payment_verify(*, order_number: str, amount: Decimal) -> StripePayment:
 
 
 def payment_capture(*, payment: StripePayment) -> StripePayment:
-    """Take the authorised money, once the order is placed."""
+    """Take the authorised money, once the order is placed (once: a second call
+    for a captured payment does nothing)."""
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
     intent = _call(
         stripe_client().v1.payment_intents.capture, payment.payment_intent_id
     )

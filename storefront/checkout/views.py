@@ -98,7 +98,7 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             order = Order.objects.filter(number=order_number).first()
             if order is None:
                 # The order was not placed: release the buyer's money at once.
-                self._cancel_authorisation(order_number)
+                payments.payment_release(order_number=order_number)
                 raise
             # The order is written: whatever failed after it must not reopen
             # the basket (Oscar would) or leave the money uncaptured.
@@ -131,9 +131,6 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             super().send_order_placed_email(order)
         except Exception:
             logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
-
-    def _cancel_authorisation(self, order_number):
-        payments.payment_release(order_number=order_number)
 
     def get_initial_order_status(self, basket):
         return settings.BANGFU_ORDER_STATUS_AUTHORISED
