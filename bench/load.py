@@ -12,6 +12,7 @@ client on the same data. Prints a Markdown table for docs/performance.md.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -58,6 +59,26 @@ product = get_model("catalogue", "Product").objects.filter(
 story = HouseholdStoryPage.objects.live().order_by("path").first()
 print(json.dumps([category.get_absolute_url(), product.get_absolute_url(), story.url]))
 """
+
+
+GUNICORN = ["-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"]
+
+
+@contextlib.contextmanager
+def serve(command: list[str], env: dict, probe: str, port: int):
+    """Run a server on 127.0.0.1:port until the block ends; wait for `probe`."""
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def run(args, env, **kwargs):
@@ -162,33 +183,9 @@ def bench(db: str, duration: int, rounds: int) -> list[tuple]:
             check=True,
         ).stdout
     )
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-            "storefront.wsgi",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
+    command = [PYTHON, "-m", "gunicorn", *GUNICORN, "--access-logfile", "-"]
+    with serve([*command, "storefront.wsgi"], env, "/bench/bare/", PORT):
         base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/bare/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         for url in pages.values():  # warm both workers' caches
             for _ in range(10):
                 urllib.request.urlopen(base + url, timeout=10)
@@ -205,10 +202,7 @@ def bench(db: str, duration: int, rounds: int) -> list[tuple]:
         for _ in range(rounds):
             for name, url, cookie in runs:
                 results[name].append(wrk(base + url, duration, cookie))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     rows = []
     for name, url, cookie in runs:
         measured = results[name]

@@ -13,7 +13,6 @@ latency of each step.
 import argparse
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import PORT, PYTHON, ROOT, prepare  # noqa: E402
+from bench.load import GUNICORN, PORT, PYTHON, ROOT, prepare, serve  # noqa: E402
 
 STRIPE_PORT = 8766
 ADDRESS = {
@@ -186,48 +185,14 @@ def bench(db, buyers, orders, rounds):
         check=True,
     ).stdout
     products = [int(p) for p in re.findall(r"\d+", products)]
-    stripe = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "storefront.checkout.devstripe",
-            "--port",
-            str(STRIPE_PORT),
-            "--state-dir",
-            str(workdir / "stripe"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-            "storefront.wsgi",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    stripe = [PYTHON, "-m", "storefront.checkout.devstripe", "--port", str(STRIPE_PORT)]
+    state = ["--state-dir", str(workdir / "stripe")]
+    server = [PYTHON, "-m", "gunicorn", *GUNICORN, "storefront.wsgi"]
     base = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/bench/bare/", timeout=1)
-                requests.get(
-                    f"http://127.0.0.1:{STRIPE_PORT}/js.stripe.com/v3/", timeout=1
-                )
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with (
+        serve([*stripe, *state], env, "/js.stripe.com/v3/", STRIPE_PORT),
+        serve(server, env, "/bench/bare/", PORT),
+    ):
         round_of(base, products, 2, 4)  # warm up
         rates, failures, timings = [], 0, []
         for _ in range(rounds):
@@ -235,11 +200,7 @@ def bench(db, buyers, orders, rounds):
             rates.append(rate)
             failures += failed
             timings += steps
-    finally:
-        for process in (server, stripe):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     by_step: dict[str, list[float]] = {}
     for name, seconds in timings:
         by_step.setdefault(name, []).append(seconds * 1000)
