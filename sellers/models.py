@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -113,6 +116,23 @@ class Household(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    ships_itself = models.BooleanField(
+        _("ships its own parcels"),
+        default=True,
+        help_text=_(
+            "The household posts its parcels and is credited the delivery charge; "
+            "otherwise the agency ships and keeps it."
+        ),
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="household_account",
+        help_text=_("Optional: lets the household see what to pack and its earnings."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -203,7 +223,11 @@ class ParcelStatus(models.TextChoices):
 
 
 class Parcel(models.Model):
-    """One household's share of an order: its lines, packed and sent by it."""
+    """One household's share of an order: its lines, packed and sent by it.
+
+    Its status changes only through the services in sellers.services, each a
+    guarded UPDATE recorded as a ParcelEvent.
+    """
 
     order = models.ForeignKey(
         "order.Order", on_delete=models.PROTECT, related_name="parcels"
@@ -211,17 +235,31 @@ class Parcel(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="parcels"
     )
+    lines = models.ManyToManyField("order.Line", through="ParcelLine", related_name="+")
     goods_total = models.DecimalField(_("goods total"), max_digits=12, decimal_places=2)
     delivery_charge = models.DecimalField(
         _("delivery charge"), max_digits=12, decimal_places=2
     )
+    # Whether the household itself is credited the delivery charge, as it
+    # stood when the order was placed.
+    household_ships = models.BooleanField(_("shipped by the household"), default=True)
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=ParcelStatus.choices,
         default=ParcelStatus.TO_PACK,
     )
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=200, blank=True
+    )
+    refund_id = models.CharField(_("refund reference"), max_length=255, blank=True)
+    refunded = models.DecimalField(
+        _("refunded"), max_digits=12, decimal_places=2, default=0
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("parcel")
@@ -232,6 +270,7 @@ class Parcel(models.Model):
                 fields=["order", "household"], name="one_parcel_per_household"
             )
         ]
+        indexes = [models.Index(fields=["household", "status"])]
 
     def __str__(self) -> str:
         return f"{self.order.number} · {self.household.slug}"
@@ -239,3 +278,209 @@ class Parcel(models.Model):
     @property
     def total(self):
         return self.goods_total + self.delivery_charge
+
+    @property
+    def household_share(self):
+        """What the household is credited for this parcel once it is paid."""
+        return self.goods_total + (self.delivery_charge if self.household_ships else 0)
+
+
+class ParcelLine(models.Model):
+    """An order line in its household's parcel: every line is in exactly one."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="+")
+    line = models.OneToOneField(
+        "order.Line", on_delete=models.PROTECT, related_name="parcel_line"
+    )
+
+    class Meta:
+        verbose_name = _("parcel line")
+        verbose_name_plural = _("parcel lines")
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id}:{self.line_id}"
+
+
+class ParcelEvent(models.Model):
+    """A parcel's change of status: who acted, when, and what was recorded."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=ParcelStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("parcel event")
+        verbose_name_plural = _("parcel events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def private_storage():
+    """Where payout receipts go: never under MEDIA_URL, served only by a view."""
+    return storages["private"]
+
+
+class PayoutMethod(models.TextChoices):
+    BANK = "bank", _("Bank transfer")
+    WECHAT = "wechat", _("WeChat transfer")
+    CASH = "cash", _("Cash")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed: corrections are new rows."""
+
+    def update(self, **kwargs):
+        raise models.ProtectedError(_("Ledger rows cannot be changed."), set())
+
+    def delete(self):
+        raise models.ProtectedError(_("Ledger rows cannot be deleted."), set())
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise models.ProtectedError(_("Ledger rows cannot be changed."), set())
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise models.ProtectedError(_("Ledger rows cannot be changed."), {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(_("Ledger rows cannot be deleted."), {self})
+
+
+class Payout(AppendOnlyModel):
+    """Money the agency handed to a household, with the proof of it."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="payouts"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=PayoutMethod.choices)
+    reference = models.CharField(_("reference"), max_length=80)
+    paid_on = models.DateField(_("paid on"))
+    proof = models.FileField(
+        _("receipt"), storage=private_storage, upload_to="payouts/%Y/%m/"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payout_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.slug} · ¥{self.amount} · {self.paid_on}"
+
+
+class EntryKind(models.TextChoices):
+    SALE = "sale", _("Sale")
+    REFUND = "refund", _("Refund")
+    PAYOUT = "payout", _("Payout")
+    CORRECTION = "correction", _("Correction")
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One line of a household's income ledger: what it is owed, and why.
+
+    Append-only: entries are numbered 1, 2, 3… per household and carry the
+    balance after them, so a statement page needs no running sum and a gap or
+    a fork in the numbering cannot happen (unique household + seq).
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
+    # Credits are positive, debits negative.
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2)
+    parcel = models.ForeignKey(
+        Parcel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    payout = models.OneToOneField(
+        Payout,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entry",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["household_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "seq"], name="ledger_seq_unique"
+            ),
+            # A parcel is credited once and refunded at most once.
+            models.UniqueConstraint(
+                fields=["parcel"],
+                condition=Q(kind="sale"),
+                name="ledger_one_sale_per_parcel",
+            ),
+            models.UniqueConstraint(
+                fields=["parcel"],
+                condition=Q(kind="refund"),
+                name="ledger_one_refund_per_parcel",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="sale", amount__gte=0, parcel__isnull=False)
+                    | Q(kind="refund", amount__lte=0, parcel__isnull=False)
+                    | Q(kind="payout", amount__lt=0, payout__isnull=False)
+                    | Q(kind="correction", corrects__isnull=False)
+                ),
+                name="ledger_kind_fits_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}#{self.seq} {self.kind} {self.amount}"

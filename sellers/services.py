@@ -1,24 +1,41 @@
 """Every write to the sellers domain goes through a function here."""
 
+import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from . import uploads
 from .models import (
     DisplayLevel,
+    EntryKind,
     Household,
     HouseholdRecord,
+    LedgerEntry,
     MemberRole,
     Membership,
     Organisation,
     Parcel,
+    ParcelEvent,
+    ParcelLine,
+    ParcelStatus,
+    Payout,
 )
+from .notifications import Recipient, notify
 
 Partner = get_model("partner", "Partner")
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -78,14 +95,16 @@ def caseload_assign(*, household: Household, social_worker) -> None:
 def order_route_to_households(
     *, order, delivery_charge: Callable[[Decimal], Decimal]
 ) -> list[Parcel]:
-    """Split a placed order into one parcel per household, with its delivery charge.
+    """Split a placed order into one parcel per household, with its lines.
 
     `delivery_charge` gives a parcel's charge from its goods total, as the
     order's shipping method charged it.
     """
     goods: dict[int, Decimal] = defaultdict(Decimal)
+    lines: dict[int, list] = defaultdict(list)
     for line in order.lines.all():
         goods[line.partner_id] += line.line_price_incl_tax
+        lines[line.partner_id].append(line)
     households = Household.objects.in_bulk(list(goods), field_name="partner_id")
     missing = set(goods) - set(households)
     if missing:
@@ -94,15 +113,25 @@ def order_route_to_households(
         {p: delivery_charge(total) for p, total in goods.items()},
         paid=order.shipping_incl_tax,
     )
-    return Parcel.objects.bulk_create(
-        Parcel(
+    parcels = [
+        Parcel.objects.create(
             order=order,
             household=households[partner_id],
             goods_total=total,
             delivery_charge=charges[partner_id],
+            household_ships=households[partner_id].ships_itself,
         )
         for partner_id, total in goods.items()
+    ]
+    ParcelLine.objects.bulk_create(
+        ParcelLine(parcel=parcel, line=line)
+        for parcel in parcels
+        for line in lines[parcel.household.partner_id]
     )
+    ParcelEvent.objects.bulk_create(
+        ParcelEvent(parcel=parcel, status=ParcelStatus.TO_PACK) for parcel in parcels
+    )
+    return parcels
 
 
 def _split_delivery(
@@ -128,3 +157,315 @@ def _split_delivery(
         given += share
     shares[parcels[-1]] = paid - given
     return shares
+
+
+# Parcels: every change of status is one guarded UPDATE (only from the states
+# allowed before it), so two clicks or two workers cannot both move a parcel.
+
+PARCEL_TRANSITIONS = {
+    ParcelStatus.SHIPPED: (ParcelStatus.TO_PACK,),
+    ParcelStatus.DELIVERED: (ParcelStatus.SHIPPED,),
+    ParcelStatus.CANCELLED: (ParcelStatus.TO_PACK, ParcelStatus.SHIPPED),
+}
+
+
+class ParcelStateError(ValidationError):
+    """The parcel is no longer in a state that allows this change."""
+
+
+def _parcel_move(*, parcel: Parcel, status: str, acting_user, note="", **fields):
+    moved = Parcel.objects.filter(
+        pk=parcel.pk, status__in=PARCEL_TRANSITIONS[status]
+    ).update(status=status, updated_at=timezone.now(), **fields)
+    if not moved:
+        parcel.refresh_from_db(fields=["status"])
+        raise ParcelStateError(
+            _("This parcel is already %(status)s; nothing was changed.")
+            % {"status": parcel.get_status_display()}
+        )
+    ParcelEvent.objects.create(
+        parcel=parcel, status=status, actor=acting_user, note=note
+    )
+    parcel.refresh_from_db()
+    return parcel
+
+
+def _buyer(order) -> list[Recipient]:
+    email = order.email  # the guest's address or the account's
+    return [Recipient(email=email)] if email else []
+
+
+def _parcel_context(parcel: Parcel) -> dict:
+    return {
+        "parcel": parcel,
+        "household": parcel.household,
+        "order": parcel.order,
+        "site_url": settings.WAGTAILADMIN_BASE_URL,
+    }
+
+
+@transaction.atomic
+def parcel_mark_shipped(
+    *, parcel: Parcel, carrier: str, tracking_number: str, acting_user
+) -> Parcel:
+    """Record that a household's parcel left, and tell the buyer."""
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if not carrier:
+        raise ValidationError(_("Enter the carrier."))
+    parcel = _parcel_move(
+        parcel=parcel,
+        status=ParcelStatus.SHIPPED,
+        acting_user=acting_user,
+        note=f"{carrier} {tracking_number}".strip(),
+        carrier=carrier,
+        tracking_number=tracking_number,
+    )
+    notify(
+        event="parcel_shipped",
+        recipients=_buyer(parcel.order),
+        context=_parcel_context(parcel),
+    )
+    return parcel
+
+
+@transaction.atomic
+def parcel_mark_delivered(*, parcel: Parcel, acting_user) -> Parcel:
+    """Record that the buyer has the parcel, and tell him so."""
+    parcel = _parcel_move(
+        parcel=parcel, status=ParcelStatus.DELIVERED, acting_user=acting_user
+    )
+    notify(
+        event="parcel_delivered",
+        recipients=_buyer(parcel.order),
+        context=_parcel_context(parcel),
+    )
+    return parcel
+
+
+def refund_backend() -> Callable[..., str]:
+    """The function that returns money to the buyer (Stripe in this store)."""
+    return import_string(settings.BANGFU_REFUND_BACKEND)
+
+
+@transaction.atomic
+def parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
+    """Cancel a parcel the household cannot deliver and refund the buyer its share.
+
+    The status change, the refund and the ledger debit happen together: if
+    the refund fails, the transaction rolls back and the parcel stays as it
+    was, so the cancellation can simply be tried again.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the parcel is cancelled."))
+    parcel = _parcel_move(
+        parcel=parcel,
+        status=ParcelStatus.CANCELLED,
+        acting_user=acting_user,
+        note=reason,
+        cancel_reason=reason,
+    )
+    sale = LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).first()
+    if sale is None:
+        # Not yet paid: nothing was captured, so nothing is refunded or owed.
+        raise ValidationError(
+            _("The order's payment is not captured yet; try again in a minute.")
+        )
+    try:
+        refund_id = refund_backend()(
+            order_number=parcel.order.number,
+            amount=parcel.total,
+            reference=f"parcel-{parcel.pk}",
+        )
+    except Exception as error:
+        logger.warning("Parcel %s: refund failed: %s", parcel.pk, type(error).__name__)
+        raise ValidationError(
+            _(
+                "The refund could not be made just now, so the parcel was not "
+                "cancelled. Please try again in a minute."
+            )
+        ) from error
+    Parcel.objects.filter(pk=parcel.pk).update(
+        refund_id=refund_id, refunded=parcel.total
+    )
+    parcel.refund_id, parcel.refunded = refund_id, parcel.total
+    ledger_append(
+        household=parcel.household,
+        kind=EntryKind.REFUND,
+        amount=-sale.amount,
+        parcel=parcel,
+        memo=_("Order %(number)s: parcel cancelled") % {"number": parcel.order.number},
+        acting_user=acting_user,
+    )
+    notify(
+        event="parcel_cancelled",
+        recipients=_buyer(parcel.order),
+        context=_parcel_context(parcel),
+    )
+    return parcel
+
+
+# The income ledger: append-only, one numbered chain per household.
+
+
+class PayoutExceedsBalance(ValidationError):
+    """A payout larger than what the household is owed."""
+
+
+def _locked_household(household: Household) -> Household:
+    # Serialises ledger writes per household on PostgreSQL; SQLite's
+    # IMMEDIATE transactions serialise all writes anyway.
+    return Household.objects.select_for_update().get(pk=household.pk)
+
+
+def ledger_balance(*, household: Household) -> Decimal:
+    """What the household is owed now: the balance after its last entry."""
+    last = (
+        LedgerEntry.objects.filter(household=household)
+        .order_by("-seq")
+        .values_list("balance", flat=True)
+        .first()
+    )
+    return last if last is not None else Decimal("0.00")
+
+
+@transaction.atomic
+def ledger_append(
+    *,
+    household: Household,
+    kind: str,
+    amount: Decimal,
+    memo: str = "",
+    parcel: Parcel | None = None,
+    payout: Payout | None = None,
+    corrects: LedgerEntry | None = None,
+    acting_user=None,
+) -> LedgerEntry:
+    """Add the household's next ledger entry, with its running balance."""
+    _locked_household(household)
+    last = (
+        LedgerEntry.objects.filter(household=household)
+        .order_by("-seq")
+        .values_list("seq", "balance")
+        .first()
+    ) or (0, Decimal("0.00"))
+    return LedgerEntry.objects.create(
+        household=household,
+        seq=last[0] + 1,
+        kind=kind,
+        amount=amount,
+        balance=last[1] + amount,
+        memo=memo,
+        parcel=parcel,
+        payout=payout,
+        corrects=corrects,
+        created_by=acting_user,
+    )
+
+
+@transaction.atomic
+def order_credit_households(*, order) -> list[LedgerEntry]:
+    """Credit each household its parcel's share once the order's money is captured.
+
+    Safe to call again (the capture's answer and Stripe's webhook both do):
+    a parcel already credited is skipped. The households' social workers are
+    told of their new parcels.
+    """
+    entries = []
+    parcels = (
+        Parcel.objects.filter(order=order)
+        .exclude(status=ParcelStatus.CANCELLED)
+        .select_related("household__partner", "order")
+        .order_by("household_id")  # lock households in one order: no deadlocks
+    )
+    for parcel in parcels:
+        _locked_household(parcel.household)
+        if LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).exists():
+            continue
+        entries.append(
+            ledger_append(
+                household=parcel.household,
+                kind=EntryKind.SALE,
+                amount=parcel.household_share,
+                parcel=parcel,
+                memo=_("Order %(number)s") % {"number": order.number},
+            )
+        )
+        notify(
+            event="parcel_new",
+            recipients=[
+                Recipient(email=user.email)
+                for user in parcel.household.partner.users.filter(is_active=True)
+            ],
+            context={
+                **_parcel_context(parcel),
+                "parcel_url": reverse("workspace:parcel", args=[parcel.pk]),
+            },
+        )
+    return entries
+
+
+@transaction.atomic
+def payout_record(
+    *,
+    household: Household,
+    amount: Decimal,
+    method: str,
+    reference: str,
+    paid_on: datetime.date,
+    proof,
+    acting_user,
+) -> Payout:
+    """Record money handed to a household, debiting what it is owed.
+
+    Refused if it is more than the household's balance.
+    """
+    if amount <= 0:
+        raise ValidationError(_("Enter an amount above zero."))
+    _locked_household(household)
+    balance = ledger_balance(household=household)
+    if amount > balance:
+        raise PayoutExceedsBalance(
+            _(
+                "The payout of ¥%(amount)s is more than the ¥%(balance)s this "
+                "household is owed. Nothing was recorded."
+            )
+            % {"amount": amount, "balance": balance}
+        )
+    payout = Payout(
+        household=household,
+        amount=amount,
+        method=method,
+        reference=reference.strip(),
+        paid_on=paid_on,
+        recorded_by=acting_user,
+    )
+    cleaned = uploads.proof_clean(proof)
+    payout.proof.save(cleaned.name, cleaned, save=False)
+    payout.save()
+    ledger_append(
+        household=household,
+        kind=EntryKind.PAYOUT,
+        amount=-amount,
+        payout=payout,
+        memo=payout.get_method_display() + " " + payout.reference,
+        acting_user=acting_user,
+    )
+    return payout
+
+
+@transaction.atomic
+def ledger_correct(
+    *, entry: LedgerEntry, amount: Decimal, memo: str, acting_user
+) -> LedgerEntry:
+    """Correct an entry by a new one (never by editing it): `amount` is added."""
+    if not memo.strip():
+        raise ValidationError(_("Say what the correction is for."))
+    return ledger_append(
+        household=entry.household,
+        kind=EntryKind.CORRECTION,
+        amount=amount,
+        corrects=entry,
+        memo=memo.strip(),
+        acting_user=acting_user,
+    )

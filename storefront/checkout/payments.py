@@ -271,13 +271,49 @@ def event_apply(*, event) -> bool:
     return True
 
 
+@transaction.atomic
 def order_mark_paid(*, order_number: str) -> None:
-    """Move the order to Paid once Stripe says the money was captured."""
+    """Move the order to Paid once Stripe says the money was captured, and
+    credit its households (once, however often this is called)."""
     from oscar.core.loading import get_model
 
+    from sellers.services import order_credit_households
+
     order = get_model("order", "Order").objects.filter(number=order_number).first()
-    if order is not None and order.status == settings.BANGFU_ORDER_STATUS_AUTHORISED:
+    if order is None:
+        return
+    if order.status == settings.BANGFU_ORDER_STATUS_AUTHORISED:
         order.set_status(settings.BANGFU_ORDER_STATUS_PAID)
+    order_credit_households(order=order)
+
+
+def payment_refund(*, order_number: str, amount: Decimal, reference: str) -> str:
+    """Return part of a captured payment to the buyer's card; the refund's id.
+
+    The idempotency key is the reference (one parcel), so a retry after a
+    lost answer cannot refund twice.
+    """
+    payment = StripePayment.objects.filter(
+        order_number=str(order_number), status=PaymentStatus.SUCCEEDED
+    ).first()
+    if payment is None:
+        raise PaymentUnavailable(_("This order has no captured payment to refund."))
+    refund = _call(
+        stripe_client().v1.refunds.create,
+        params={
+            "payment_intent": payment.payment_intent_id,
+            "amount": to_fen(amount),
+            "metadata": {"order_number": str(order_number), "reference": reference},
+        },
+        options={"idempotency_key": f"bangfu-refund-{reference}"},
+    )
+    return refund.id
+
+
+def payment_refund_list():
+    """Every refund Stripe holds for this account, page by page."""
+    listing = _call(stripe_client().v1.refunds.list, params={"limit": 100})
+    return listing.auto_paging_iter()
 
 
 @dataclass

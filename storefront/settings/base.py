@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "storefront.orders_dashboard.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -122,6 +122,7 @@ AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [
@@ -212,8 +213,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Payout receipts and other papers of households: outside MEDIA_ROOT, never
+# served as static files, only through views that check who asks.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -263,6 +271,13 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 # Delivery: each household's parcel costs a flat fee, free above a threshold.
 BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))
 BANGFU_FREE_DELIVERY_THRESHOLD = Decimal(env("BANGFU_FREE_DELIVERY_THRESHOLD", "99.00"))
+# Notices of parcels go through these channels (sellers.notifications); an SMS
+# or WeChat channel is one more class here.
+BANGFU_NOTIFICATION_CHANNELS = ["sellers.notifications.EmailChannel"]
+# Refunds of a cancelled parcel's share: a function (order_number, amount,
+# reference) -> refund id.
+BANGFU_REFUND_BACKEND = "storefront.checkout.payments.payment_refund"
+BANGFU_PAYOUT_PROOF_MAX_BYTES = 10 * 1024 * 1024
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Oscar's search app needs a haystack connection to import; our listings and
 # search never query it (see catalog/views.py).

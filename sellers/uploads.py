@@ -1,0 +1,53 @@
+"""Uploaded papers and photos: checked, and images stripped of EXIF/GPS."""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+MAX_PIXELS = 50_000_000
+
+
+def image_reencode(data: bytes) -> tuple[bytes, str]:
+    """The image drawn again, upright, with no metadata; (bytes, extension).
+
+    Re-encoding keeps only pixels: EXIF (GPS included), XMP and comments are
+    gone. The pixel count is checked from the header before decoding, so a
+    decompression bomb is refused without being decoded.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is too large (at most 50 megapixels).")
+                )
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in ("RGBA", "LA", "P")
+            out = io.BytesIO()
+            if has_alpha:
+                image.convert("RGBA").save(out, "PNG", optimize=True)
+                return out.getvalue(), "png"
+            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            return out.getvalue(), "jpg"
+    except (OSError, Image.DecompressionBombError, SyntaxError) as error:
+        raise ValidationError(
+            _("The file is not an image we can read (JPEG, PNG or WebP).")
+        ) from error
+
+
+def proof_clean(upload) -> ContentFile:
+    """A receipt scan ready to store: a PDF as sent, an image re-encoded."""
+    if upload.size > settings.BANGFU_PAYOUT_PROOF_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    data = upload.read()
+    if data.startswith(b"%PDF-"):
+        content, extension = data, "pdf"
+    else:
+        content, extension = image_reencode(data)
+    # A random name: the uploaded name may carry a person's name.
+    return ContentFile(content, name=f"{uuid.uuid4().hex}.{extension}")
