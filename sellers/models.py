@@ -1,8 +1,11 @@
+import os
+
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 
@@ -326,9 +329,24 @@ class ParcelEvent(models.Model):
         return f"{self.parcel_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-def private_storage():
-    """Where payout receipts go: never under MEDIA_URL, served only by a view."""
-    return storages["private"]
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Where payout receipts go: PRIVATE_MEDIA_ROOT, never under MEDIA_URL; they
+    are served only by a view that checks who asks."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+private_storage = PrivateStorage()
 
 
 class PayoutMethod(models.TextChoices):

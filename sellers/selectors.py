@@ -1,10 +1,25 @@
 """Every read of the sellers domain that a page needs goes through a function here."""
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from oscar.core.loading import get_model
 
-from .models import Household, PickupPoint
+from .models import (
+    EntryKind,
+    Household,
+    LedgerEntry,
+    MemberRole,
+    Parcel,
+    ParcelStatus,
+    Payout,
+    PickupPoint,
+)
+
+Line = get_model("order", "Line")
+Order = get_model("order", "Order")
 
 
 def household_list(*, town: str | None = None, village: str | None = None) -> QuerySet:
@@ -71,4 +86,244 @@ def basket_parcels(*, basket, charges: dict) -> list[dict]:
 
 def order_household_shares(*, order) -> QuerySet:
     """An order's parcels with their households and story pages: the impact receipt."""
-    return order.parcels.select_related("household", "household__story_page")
+    return order.parcels.select_related(
+        "household", "household__story_page"
+    ).prefetch_related("lines")
+
+
+def household_caseload(*, user) -> QuerySet:
+    """The households a user may work for: his caseload as a social worker, all of
+    his organisation's as its administrator, every one as a superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return Household.objects.none()
+    if user.is_superuser:
+        return Household.objects.all()
+    return Household.objects.filter(
+        Q(partner__users=user)
+        | Q(
+            organisation__memberships__user=user,
+            organisation__memberships__role=MemberRole.ADMINISTRATOR,
+        )
+    ).distinct()
+
+
+def _paid_parcels(*, user) -> QuerySet:
+    # A parcel reaches the workspace once its order's money is captured (the
+    # sale is credited): an authorised order may still be cancelled.
+    return Parcel.objects.filter(
+        household__in=household_caseload(user=user),
+        ledger_entries__kind=EntryKind.SALE,
+    )
+
+
+def parcel_list(*, user, status: str | None = None, order_number: str = "") -> QuerySet:
+    """Parcels of the user's caseload, newest first, optionally in one state."""
+    parcels = _paid_parcels(user=user).select_related(
+        "household", "order", "order__shipping_address"
+    )
+    if status:
+        parcels = parcels.filter(status=status)
+    if order_number:
+        parcels = parcels.filter(order__number=order_number)
+    return parcels.order_by("-order__date_placed", "-id")
+
+
+def parcel_counts(*, user) -> dict[str, int]:
+    """How many of the user's parcels are in each state."""
+    rows = _paid_parcels(user=user).values("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(ParcelStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def parcel_get(*, user, pk: int) -> Parcel:
+    """One parcel of the user's caseload (DoesNotExist for anybody else's)."""
+    return parcel_list(user=user).prefetch_related("lines", "events__actor").get(pk=pk)
+
+
+def household_for_login(*, user) -> Household | None:
+    """The household a household login belongs to, if the user is one."""
+    if not user.is_authenticated:
+        return None
+    return Household.objects.filter(account=user, is_active=True).first()
+
+
+def statement_households(*, user) -> QuerySet:
+    """Households whose statements the user may read: caseload or its own login."""
+    own = household_for_login(user=user)
+    if own is not None:
+        return Household.objects.filter(pk=own.pk)
+    return household_caseload(user=user)
+
+
+def ledger_entry_list(*, household: Household) -> QuerySet:
+    """The household's ledger, newest first (balances are stored on each entry)."""
+    return (
+        LedgerEntry.objects.filter(household=household)
+        .select_related("parcel__order", "payout")
+        .order_by("-seq")
+    )
+
+
+def ledger_summary(*, household: Household) -> dict[str, Decimal]:
+    """Earned (sales − refunds ± corrections), paid out, and owed, from the ledger."""
+    totals = LedgerEntry.objects.filter(household=household).aggregate(
+        sales=Sum("amount", filter=Q(kind=EntryKind.SALE)),
+        refunds=Sum("amount", filter=Q(kind=EntryKind.REFUND)),
+        payouts=Sum("amount", filter=Q(kind=EntryKind.PAYOUT)),
+        corrections=Sum("amount", filter=Q(kind=EntryKind.CORRECTION)),
+    )
+    zero = Decimal("0.00")
+    sales, refunds, payouts, corrections = (
+        totals[k] or zero for k in ("sales", "refunds", "payouts", "corrections")
+    )
+    return {
+        "earned": sales + refunds + corrections,
+        "paid_out": -payouts,
+        "owed": sales + refunds + corrections + payouts,
+    }
+
+
+def payout_get(*, user, pk: int) -> Payout:
+    """A payout of a household whose statement the user may read."""
+    return Payout.objects.get(pk=pk, household__in=statement_households(user=user))
+
+
+def household_parcels_to_pack(*, household: Household) -> QuerySet:
+    """The household's paid parcels still to pack, with their lines."""
+    return (
+        Parcel.objects.filter(
+            household=household,
+            status=ParcelStatus.TO_PACK,
+            ledger_entries__kind=EntryKind.SALE,
+        )
+        .select_related("order")
+        .prefetch_related("lines")
+        .order_by("order__date_placed")
+    )
+
+
+@dataclass
+class LedgerReconciliation:
+    problems: list[str] = field(default_factory=list)
+    households_checked: int = 0
+    entries_checked: int = 0
+
+
+def _by_household(rows) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for household_id, amount in rows:
+        totals[household_id] += amount or Decimal("0.00")
+    return totals
+
+
+def ledger_reconcile(
+    *, paid_order_numbers, stripe_refunds: dict[str, Decimal]
+) -> LedgerReconciliation:
+    """The ledger against the order records and the payment provider, per household.
+
+    `paid_order_numbers` (a query set or a set) are the orders whose payment
+    the provider captured;
+    `stripe_refunds` the amounts it refunded per reference ("parcel-<id>").
+    Checks: each household's entries are numbered 1…n with balances that add
+    up; sales = the paid orders' line amounts (+ delivery where the household
+    ships) by household; refunds = the shares of cancelled parcels, each
+    refunded in full at the provider and nowhere else; payouts = the payouts
+    recorded; every paid order's parcels add up to the order's total.
+    """
+    report = LedgerReconciliation()
+    problem = report.problems.append
+    zero = Decimal("0.00")
+
+    # 1. The chain: 1, 2, 3… with balance = previous balance + amount.
+    previous: tuple[int, int, Decimal] | None = None
+    entries = LedgerEntry.objects.order_by("household_id", "seq").values_list(
+        "household_id", "seq", "amount", "balance"
+    )
+    for household_id, seq, amount, balance in entries.iterator(chunk_size=5000):
+        report.entries_checked += 1
+        expected_seq, expected_balance = 1, amount
+        if previous and previous[0] == household_id:
+            expected_seq, expected_balance = previous[1] + 1, previous[2] + amount
+        if seq != expected_seq or balance != expected_balance:
+            problem(
+                f"household {household_id}: entry {seq} breaks the chain "
+                f"(expected no. {expected_seq}, balance {expected_balance}, "
+                f"found {balance})"
+            )
+        previous = (household_id, seq, balance)
+
+    # 2. Sales against paid order lines (and delivery the household keeps).
+    paid_lines = Line.objects.filter(order__number__in=paid_order_numbers)
+    line_totals = dict(
+        paid_lines.values("partner_id")
+        .annotate(total=Sum("line_price_incl_tax"))
+        .values_list("partner_id", "total")
+    )
+    paid_parcels = Parcel.objects.filter(order__number__in=paid_order_numbers)
+    delivery_kept = _by_household(
+        paid_parcels.filter(household_ships=True)
+        .values("household_id")
+        .annotate(total=Sum("delivery_charge"))
+        .values_list("household_id", "total")
+    )
+    households = dict(Household.objects.values_list("id", "partner_id"))
+    report.households_checked = len(households)
+    kinds = (
+        LedgerEntry.objects.values("household_id", "kind")
+        .annotate(total=Sum("amount"))
+        .values_list("household_id", "kind", "total")
+    )
+    ledger: dict[tuple[int, str], Decimal] = {
+        (household_id, kind): total for household_id, kind, total in kinds
+    }
+    cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
+    refunded_shares = _by_household(
+        (parcel.household_id, parcel.household_share) for parcel in cancelled
+    )
+    payouts = _by_household(
+        Payout.objects.values("household_id")
+        .annotate(total=Sum("amount"))
+        .values_list("household_id", "total")
+    )
+    for household_id, partner_id in sorted(households.items()):
+        expected = {
+            EntryKind.SALE: line_totals.get(partner_id, zero)
+            + delivery_kept.get(household_id, zero),
+            EntryKind.REFUND: -refunded_shares.get(household_id, zero),
+            EntryKind.PAYOUT: -payouts.get(household_id, zero),
+        }
+        for kind, amount in expected.items():
+            found = ledger.get((household_id, kind), zero)
+            if found != amount:
+                problem(
+                    f"household {household_id}: {kind} entries total {found}, "
+                    f"the records say {amount}"
+                )
+
+    # 3. Refunds at the provider: each cancelled parcel refunded in full, once;
+    # no refund for a parcel that is not cancelled.
+    refunded_parcels = {f"parcel-{p.pk}": p for p in cancelled}
+    for reference, parcel in refunded_parcels.items():
+        at_provider = stripe_refunds.get(reference, zero)
+        if at_provider != parcel.total or parcel.refunded != parcel.total:
+            problem(
+                f"parcel {parcel.pk} (order {parcel.order.number}): refunded "
+                f"{at_provider} at the provider and {parcel.refunded} recorded, "
+                f"its total is {parcel.total}"
+            )
+    for reference in sorted(set(stripe_refunds) - set(refunded_parcels)):
+        problem(f"refund {reference} at the provider has no cancelled paid parcel")
+
+    # 4. Every paid order is split into parcels without a fen lost.
+    orders = (
+        Order.objects.filter(number__in=paid_order_numbers)
+        .annotate(
+            parcels_total=Sum("parcels__goods_total") + Sum("parcels__delivery_charge")
+        )
+        .values_list("number", "total_incl_tax", "parcels_total")
+    )
+    for number, total, parcels_total in orders:
+        if parcels_total != total:
+            problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
+    return report

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,11 @@ def image_reencode(data: bytes) -> tuple[bytes, str]:
     decompression bomb is refused without being decoded.
     """
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Pillow warns of a large image as it opens it; it is refused below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ValidationError(

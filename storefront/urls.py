@@ -21,6 +21,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("workspace/", include("sellers.urls")),
     path("shop/search/", SearchRedirectView.as_view()),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

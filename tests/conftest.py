@@ -39,8 +39,9 @@ def migrated_data(transactional_db):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads and thumbnails of a test go to its own temporary folder."""
+    """Uploads, thumbnails and private papers of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('method', models.CharField(choices=[('bank', 'Bank transfer'), ('wechat', 'WeChat transfer'), ('cash', 'Cash')], max_length=10, verbose_name='method')),
                 ('reference', models.CharField(max_length=80, verbose_name='reference')),
                 ('paid_on', models.DateField(verbose_name='paid on')),
-                ('proof', models.FileField(storage=sellers.models.private_storage, upload_to='payouts/%Y/%m/', verbose_name='receipt')),
+                ('proof', models.FileField(storage=sellers.models.PrivateStorage(), upload_to='payouts/%Y/%m/', verbose_name='receipt')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={

@@ -15,6 +15,7 @@ from tests import factories
 from tests.storefront.checkout.helpers import CARD_OK, card_token
 
 Basket = get_model("basket", "Basket")
+ShippingAddress = get_model("order", "ShippingAddress")
 User = get_user_model()
 
 _numbers = itertools.count(1)
@@ -65,6 +66,15 @@ def place_order(*items, email: str = "buyer@example.com", method=None):
         number=f"T{next(_numbers):06d}-{basket.pk}",
         basket=basket,
         shipping_method=method or ParcelDelivery(),
+        shipping_address=ShippingAddress.objects.create(
+            first_name="张三",
+            phone_number="+8613912345678",
+            state="重庆市",
+            line4="重庆市",
+            line3="渝北区",
+            line1="龙塔街道新牌坊一路88号",
+            country_id="CN",
+        ),
         guest_email=email,
     )
 

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("parcels/", views.parcel_list, name="parcels"),
+    path("parcels/<int:pk>/", views.parcel_detail, name="parcel"),
+    path("parcels/<int:pk>/slip/", views.packing_slip, name="slip"),
+    path("parcels/<int:pk>/ship/", views.parcel_ship, name="ship"),
+    path("parcels/<int:pk>/deliver/", views.parcel_deliver, name="deliver"),
+    path("parcels/<int:pk>/cancel/", views.parcel_cancel, name="cancel"),
+    path("households/<str:slug>/statement/", views.statement, name="statement"),
+    path(
+        "households/<str:slug>/statement.csv",
+        views.statement_csv,
+        name="statement-csv",
+    ),
+    path(
+        "households/<str:slug>/payouts/new/",
+        views.PayoutCreateView.as_view(),
+        name="payout-create",
+    ),
+    path("payouts/<int:pk>/receipt/", views.payout_proof, name="payout-proof"),
+    path("household/", views.household_home, name="household"),
+]

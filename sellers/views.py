@@ -1,0 +1,296 @@
+"""The social workers' workspace: parcels to fulfil, statements and payouts.
+
+Every view finds its objects through a selector scoped to the user, so
+another caseload's parcel, statement or receipt is a 404, never a page.
+Workspace pages are never cached anywhere (no-store).
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import CancelForm, ParcelFilterForm, PayoutForm, ShipForm
+from .models import Household, Parcel, ParcelStatus, Payout
+
+STATEMENT_PAGE_SIZE = 50
+
+
+def workspace_view(view):
+    """Signed in, and never stored by a browser or proxy."""
+    return never_cache(login_required(view))
+
+
+def _parcel_or_404(request, pk: int) -> Parcel:
+    try:
+        return selectors.parcel_get(user=request.user, pk=pk)
+    except Parcel.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _caseload_or_403(request):
+    if not selectors.household_caseload(user=request.user).exists():
+        raise PermissionDenied
+
+
+@workspace_view
+def home(request):
+    if selectors.household_for_login(user=request.user) is not None:
+        return redirect("workspace:household")
+    _caseload_or_403(request)
+    return redirect("workspace:parcels")
+
+
+@workspace_view
+def parcel_list(request):
+    _caseload_or_403(request)
+    form = ParcelFilterForm(request.GET or None)
+    status = order = ""
+    if form.is_valid():
+        status, order = form.cleaned_data["status"], form.cleaned_data["order"]
+    parcels = selectors.parcel_list(
+        user=request.user, status=status, order_number=order
+    )
+    page = Paginator(parcels, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sellers/workspace/parcel_list.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "counts": selectors.parcel_counts(user=request.user),
+            "statuses": ParcelStatus.choices,
+            "households": selectors.household_caseload(user=request.user),
+        },
+    )
+
+
+@workspace_view
+def parcel_detail(request, pk: int):
+    parcel = _parcel_or_404(request, pk)
+    return render(
+        request,
+        "sellers/workspace/parcel_detail.html",
+        {
+            "parcel": parcel,
+            "ship_form": ShipForm(),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@workspace_view
+def packing_slip(request, pk: int):
+    parcel = _parcel_or_404(request, pk)
+    return render(request, "sellers/workspace/packing_slip.html", {"parcel": parcel})
+
+
+def _act(request, pk: int, action) -> HttpResponse:
+    parcel = _parcel_or_404(request, pk)
+    try:
+        action(parcel)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("workspace:parcel", pk=parcel.pk)
+
+
+@workspace_view
+@require_POST
+def parcel_ship(request, pk: int):
+    form = ShipForm(request.POST)
+
+    def ship(parcel):
+        if not form.is_valid():
+            raise ValidationError(_("Enter the carrier."))
+        services.parcel_mark_shipped(
+            parcel=parcel, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The parcel is marked shipped; the buyer is told."))
+
+    return _act(request, pk, ship)
+
+
+@workspace_view
+@require_POST
+def parcel_deliver(request, pk: int):
+    def deliver(parcel):
+        services.parcel_mark_delivered(parcel=parcel, acting_user=request.user)
+        messages.success(request, _("The parcel is marked delivered."))
+
+    return _act(request, pk, deliver)
+
+
+@workspace_view
+@require_POST
+def parcel_cancel(request, pk: int):
+    form = CancelForm(request.POST)
+
+    def cancel(parcel):
+        if not form.is_valid():
+            raise ValidationError(_("Say why the parcel is cancelled."))
+        services.parcel_cancel(
+            parcel=parcel, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
+        messages.success(
+            request,
+            _("The parcel is cancelled and ¥%(amount)s refunded to the buyer.")
+            % {"amount": parcel.total},
+        )
+
+    return _act(request, pk, cancel)
+
+
+def _statement_household(request, slug: str) -> Household:
+    return get_object_or_404(
+        selectors.statement_households(user=request.user), slug=slug
+    )
+
+
+@workspace_view
+def statement(request, slug: str):
+    household = _statement_household(request, slug)
+    entries = Paginator(
+        selectors.ledger_entry_list(household=household), STATEMENT_PAGE_SIZE
+    )
+    return render(
+        request,
+        "sellers/workspace/statement.html",
+        {
+            "household": household,
+            "page": entries.get_page(request.GET.get("page")),
+            "summary": selectors.ledger_summary(household=household),
+            "can_pay": selectors.household_caseload(user=request.user)
+            .filter(pk=household.pk)
+            .exists(),
+            "household_login": selectors.household_for_login(user=request.user)
+            is not None,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@workspace_view
+def statement_csv(request, slug: str):
+    household = _statement_household(request, slug)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Number"),
+        _("Date"),
+        _("Kind"),
+        _("Order"),
+        _("Memo"),
+        _("Amount (¥)"),
+        _("Balance (¥)"),
+    ]
+    rows = (
+        selectors.ledger_entry_list(household=household)
+        .order_by("seq")
+        .iterator(chunk_size=2000)
+    )
+
+    def lines():
+        # A byte-order mark, so that Excel reads the file as UTF-8.
+        yield "\ufeff" + writer.writerow(header)
+        for entry in rows:
+            yield writer.writerow(
+                [
+                    entry.seq,
+                    timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+                    entry.get_kind_display(),
+                    entry.parcel.order.number if entry.parcel_id else "",
+                    entry.memo,
+                    entry.amount,
+                    entry.balance,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{household.pk}.csv"'
+    )
+    return response
+
+
+@method_decorator(workspace_view, name="dispatch")
+class PayoutCreateView(View):
+    template_name = "sellers/workspace/payout_form.html"
+
+    def household(self, request, slug):
+        # Only the household's social workers (never its own login) pay it.
+        return get_object_or_404(
+            selectors.household_caseload(user=request.user), slug=slug
+        )
+
+    def get(self, request, slug):
+        household = self.household(request, slug)
+        return self.render(request, household, PayoutForm())
+
+    def post(self, request, slug):
+        household = self.household(request, slug)
+        form = PayoutForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.payout_record(
+                    household=household, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The payout is recorded."))
+                return redirect("workspace:statement", slug=household.slug)
+        return self.render(request, household, form, status=400)
+
+    def render(self, request, household, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "household": household,
+                "form": form,
+                "balance": services.ledger_balance(household=household),
+            },
+            status=status,
+        )
+
+
+@workspace_view
+def payout_proof(request, pk: int):
+    try:
+        payout = selectors.payout_get(user=request.user, pk=pk)
+    except Payout.DoesNotExist as error:
+        raise Http404 from error
+    return FileResponse(payout.proof.open("rb"), as_attachment=False)
+
+
+@workspace_view
+def household_home(request):
+    household = selectors.household_for_login(user=request.user)
+    if household is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "sellers/workspace/household_home.html",
+        {
+            "household": household,
+            "household_login": True,
+            "to_pack": selectors.household_parcels_to_pack(household=household),
+            "summary": selectors.ledger_summary(household=household),
+        },
+    )
