@@ -173,9 +173,8 @@ def ledger_summary(*, household: Household) -> dict[str, Decimal]:
         payouts=Sum("amount", filter=Q(kind=EntryKind.PAYOUT)),
         corrections=Sum("amount", filter=Q(kind=EntryKind.CORRECTION)),
     )
-    zero = Decimal("0.00")
     sales, refunds, payouts, corrections = (
-        totals[k] or zero for k in ("sales", "refunds", "payouts", "corrections")
+        _money(totals[k]) for k in ("sales", "refunds", "payouts", "corrections")
     )
     return {
         "earned": sales + refunds + corrections,
@@ -210,10 +209,18 @@ class LedgerReconciliation:
     entries_checked: int = 0
 
 
+CENT = Decimal("0.01")
+
+
+def _money(amount) -> Decimal:
+    # SQLite's sums come back as 55 or 189.99000000000000: give them two places.
+    return (amount or Decimal("0")).quantize(CENT)
+
+
 def _by_household(rows) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = defaultdict(Decimal)
+    totals: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for household_id, amount in rows:
-        totals[household_id] += amount or Decimal("0.00")
+        totals[household_id] += _money(amount)
     return totals
 
 
@@ -255,7 +262,7 @@ def ledger_reconcile(
 
     # 2. Sales against paid order lines (and delivery the household keeps).
     paid_lines = Line.objects.filter(order__number__in=paid_order_numbers)
-    line_totals = dict(
+    line_totals = _by_household(
         paid_lines.values("partner_id")
         .annotate(total=Sum("line_price_incl_tax"))
         .values_list("partner_id", "total")
@@ -275,7 +282,7 @@ def ledger_reconcile(
         .values_list("household_id", "kind", "total")
     )
     ledger: dict[tuple[int, str], Decimal] = {
-        (household_id, kind): total for household_id, kind, total in kinds
+        (household_id, kind): _money(total) for household_id, kind, total in kinds
     }
     cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
     refunded_shares = _by_household(
@@ -324,6 +331,7 @@ def ledger_reconcile(
         .values_list("number", "total_incl_tax", "parcels_total")
     )
     for number, total, parcels_total in orders:
+        parcels_total = _money(parcels_total)
         if parcels_total != total:
             problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
     return report

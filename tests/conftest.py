@@ -100,6 +100,14 @@ def localstripe(tmp_path_factory):
 
 
 @pytest.fixture
+def clean_stripe(localstripe):
+    """localstripe is shared by the run: start this test from an empty one."""
+    import requests
+
+    requests.delete(localstripe + "/_config/data", timeout=10).raise_for_status()
+
+
+@pytest.fixture
 def stripe_settings(settings, localstripe):
     """Point the store at the test run's localstripe."""
     settings.STRIPE_SECRET_KEY = "sk_test_bangfu"

@@ -10,14 +10,6 @@ from tests.storefront.checkout import helpers
 pytestmark = pytest.mark.usefixtures("stripe_settings")
 
 
-@pytest.fixture
-def clean_stripe(localstripe):
-    """localstripe is shared by the run: start this test from an empty one."""
-    import requests
-
-    requests.delete(localstripe + "/_config/data", timeout=10).raise_for_status()
-
-
 def run():
     from io import StringIO
 
