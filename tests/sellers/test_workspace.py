@@ -468,3 +468,26 @@ def test_the_dashboard_hides_an_order_without_his_households(client, shop):
     client.force_login(shop["a"])
 
     assert client.get(f"/shop/dashboard/orders/{only_b.number}/").status_code == 404
+
+
+def test_the_dashboard_home_shows_a_social_worker_no_whole_order_figures(
+    client, shop, django_user_model
+):
+    client.force_login(shop["a"])
+
+    response = client.get("/shop/dashboard/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/workspace/parcels/"
+    # administrators still get Oscar's dashboard and whole orders
+    staff = django_user_model.objects.create_superuser(
+        username="staff", email="staff@example.com", password="x-pass-2026"
+    )
+    client.force_login(staff)
+    assert client.get("/shop/dashboard/").status_code == 200
+    assert client.get("/shop/dashboard/orders/").status_code == 200
+    order_page = client.get(f"/shop/dashboard/orders/{shop['order'].number}/")
+    assert order_page.status_code == 200
+    assert (
+        "陈叔" in order_page.content.decode() or "chen" in order_page.content.decode()
+    )

@@ -49,7 +49,14 @@ DEMO_ACCOUNTS = [
     ("social2", "social2@bangfu.example", "social worker (households 9–16)"),
     ("reviewer", "reviewer@bangfu.example", "organisation reviewer"),
     ("bureau", "bureau@bangfu.example", "bureau officer (read-only)"),
+    (
+        "household",
+        "household@bangfu.example",
+        "household login (luo-pond, household 1)",
+    ),
 ]
+# The agency posts the parcels of these households (they keep no delivery fee).
+AGENCY_SHIPS_FROM = 12
 
 
 class Command(BaseCommand):
@@ -80,6 +87,10 @@ class Command(BaseCommand):
         harvest = timezone.localdate() - datetime.timedelta(days=3)
         for number, row in enumerate(data.HOUSEHOLDS):
             household = self.create_household(organisation, row, number)
+            if number == 0:
+                household.account = users["household"]
+            household.ships_itself = number < AGENCY_SHIPS_FROM
+            household.save(update_fields=["account", "ships_itself"])
             social_worker = users["social"] if number < 8 else users["social2"]
             seller_services.caseload_assign(
                 household=household, social_worker=social_worker

@@ -1,3 +1,4 @@
+from oscar.apps.dashboard import apps as dashboard_apps
 from oscar.apps.dashboard.orders import apps
 
 
@@ -10,7 +11,7 @@ class OrdersDashboardConfig(apps.OrdersDashboardConfig):
     may not post anything here, and Oscar's other order pages are staff-only.
     """
 
-    name = "storefront.orders_dashboard"
+    name = "storefront.dashboard"
 
     def ready(self):
         from . import views
@@ -22,3 +23,14 @@ class OrdersDashboardConfig(apps.OrdersDashboardConfig):
         staff_only.add("order-shipping-address")
         for name in staff_only:
             self.permissions_map[name] = self.permissions_map[name][0]
+
+
+class DashboardConfig(dashboard_apps.DashboardConfig):
+    """Oscar's dashboard, whose home page sends social workers to their parcels:
+    its order statistics add up whole orders, other households' shares included."""
+
+    def ready(self):
+        from . import views
+
+        super().ready()
+        self.index_view = views.IndexView

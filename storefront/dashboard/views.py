@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from oscar.apps.dashboard import views as dashboard_views
 from oscar.apps.dashboard.orders import views as oscar_views
 
 from sellers import selectors
@@ -28,3 +29,10 @@ class OrderDetailView(oscar_views.OrderDetailView):
         if not selectors.parcel_list(user=request.user, order_number=number).exists():
             raise Http404
         return redirect(reverse("workspace:parcels") + f"?order={number}")
+
+
+class IndexView(dashboard_views.IndexView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and _is_partner_user(request):
+            return redirect("workspace:parcels")
+        return super().dispatch(request, *args, **kwargs)
