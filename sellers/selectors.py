@@ -165,6 +165,23 @@ def ledger_entry_list(*, household: Household) -> QuerySet:
     )
 
 
+def ledger_rows(*, household: Household) -> QuerySet:
+    """The household's ledger, oldest first, as plain rows for exports."""
+    return (
+        LedgerEntry.objects.filter(household=household)
+        .order_by("seq")
+        .values_list(
+            "seq",
+            "created_at",
+            "kind",
+            "parcel__order__number",
+            "memo",
+            "amount",
+            "balance",
+        )
+    )
+
+
 def ledger_summary(*, household: Household) -> dict[str, Decimal]:
     """Earned (sales − refunds ± corrections), paid out, and owed, from the ledger."""
     totals = LedgerEntry.objects.filter(household=household).aggregate(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -113,8 +114,8 @@ def order_route_to_households(
         {p: delivery_charge(total) for p, total in goods.items()},
         paid=order.shipping_incl_tax,
     )
-    parcels = [
-        Parcel.objects.create(
+    parcels = Parcel.objects.bulk_create(
+        Parcel(
             order=order,
             household=households[partner_id],
             goods_total=total,
@@ -122,7 +123,7 @@ def order_route_to_households(
             household_ships=households[partner_id].ships_itself,
         )
         for partner_id, total in goods.items()
-    ]
+    )
     ParcelLine.objects.bulk_create(
         ParcelLine(parcel=parcel, line=line)
         for parcel in parcels
@@ -312,10 +313,32 @@ class PayoutExceedsBalance(ValidationError):
     """A payout larger than what the household is owed."""
 
 
-def _locked_household(household: Household) -> Household:
-    # Serialises ledger writes per household on PostgreSQL; SQLite's
-    # IMMEDIATE transactions serialise all writes anyway.
-    return Household.objects.select_for_update().get(pk=household.pk)
+def _ledger_heads(household_ids) -> dict[int, tuple[int, Decimal]]:
+    """Lock the households' rows and return each one's last (number, balance).
+
+    The lock serialises ledger writes per household on PostgreSQL (SQLite's
+    IMMEDIATE transactions serialise all writes anyway); households are
+    locked in id order, so two writers cannot deadlock.
+    """
+    last = LedgerEntry.objects.filter(household=OuterRef("pk")).order_by("-seq")
+    rows = (
+        Household.objects.select_for_update()
+        .filter(pk__in=household_ids)
+        .order_by("pk")
+        .annotate(
+            last_seq=Subquery(last.values("seq")[:1]),
+            last_balance=Subquery(
+                last.values("balance")[:1],
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+        )
+        .values_list("pk", "last_seq", "last_balance")
+    )
+    # SQLite gives a subquery's decimal back as 80, not 80.00.
+    return {
+        pk: (seq or 0, Decimal(balance or 0).quantize(Decimal("0.01")))
+        for pk, seq, balance in rows
+    }
 
 
 def ledger_balance(*, household: Household) -> Decimal:
@@ -342,19 +365,13 @@ def ledger_append(
     acting_user=None,
 ) -> LedgerEntry:
     """Add the household's next ledger entry, with its running balance."""
-    _locked_household(household)
-    last = (
-        LedgerEntry.objects.filter(household=household)
-        .order_by("-seq")
-        .values_list("seq", "balance")
-        .first()
-    ) or (0, Decimal("0.00"))
+    seq, balance = _ledger_heads([household.pk])[household.pk]
     return LedgerEntry.objects.create(
         household=household,
-        seq=last[0] + 1,
+        seq=seq + 1,
         kind=kind,
         amount=amount,
-        balance=last[1] + amount,
+        balance=balance + amount,
         memo=memo,
         parcel=parcel,
         payout=payout,
@@ -369,40 +386,56 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
 
     Safe to call again (the capture's answer and Stripe's webhook both do):
     a parcel already credited is skipped. The households' social workers are
-    told of their new parcels.
+    told of their new parcels. A constant number of queries, however many
+    households the order has.
     """
-    entries = []
-    parcels = (
-        Parcel.objects.filter(order=order)
-        .exclude(status=ParcelStatus.CANCELLED)
-        .select_related("household__partner", "order")
-        .order_by("household_id")  # lock households in one order: no deadlocks
+    live = Parcel.objects.filter(order=order).exclude(status=ParcelStatus.CANCELLED)
+    heads = _ledger_heads(live.values("household_id"))
+    # Read after the locks: a simultaneous call has either credited already
+    # (and is seen here) or waits for this transaction.
+    parcels = list(
+        live.exclude(ledger_entries__kind=EntryKind.SALE)
+        .select_related("household")
+        .order_by("household_id")
     )
+    entries = []
     for parcel in parcels:
-        _locked_household(parcel.household)
-        if LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).exists():
-            continue
+        seq, balance = heads[parcel.household_id]
+        heads[parcel.household_id] = (seq + 1, balance + parcel.household_share)
         entries.append(
-            ledger_append(
+            LedgerEntry(
                 household=parcel.household,
+                seq=seq + 1,
                 kind=EntryKind.SALE,
                 amount=parcel.household_share,
+                balance=balance + parcel.household_share,
                 parcel=parcel,
                 memo=_("Order %(number)s") % {"number": order.number},
             )
         )
+    LedgerEntry.objects.bulk_create(entries)
+    _notify_social_workers(parcels)
+    return entries
+
+
+def _notify_social_workers(parcels: list[Parcel]) -> None:
+    emails: dict[int, list[str]] = defaultdict(list)
+    rows = Partner.users.through.objects.filter(
+        partner_id__in=[p.household.partner_id for p in parcels], user__is_active=True
+    ).values_list("partner_id", "user__email")
+    for partner_id, email in rows:
+        emails[partner_id].append(email)
+    for parcel in parcels:
         notify(
             event="parcel_new",
             recipients=[
-                Recipient(email=user.email)
-                for user in parcel.household.partner.users.filter(is_active=True)
+                Recipient(email=email) for email in emails[parcel.household.partner_id]
             ],
             context={
                 **_parcel_context(parcel),
                 "parcel_url": reverse("workspace:parcel", args=[parcel.pk]),
             },
         )
-    return entries
 
 
 @transaction.atomic
@@ -422,8 +455,7 @@ def payout_record(
     """
     if amount <= 0:
         raise ValidationError(_("Enter an amount above zero."))
-    _locked_household(household)
-    balance = ledger_balance(household=household)
+    _seq, balance = _ledger_heads([household.pk])[household.pk]
     if amount > balance:
         raise PayoutExceedsBalance(
             _(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import CancelForm, ParcelFilterForm, PayoutForm, ShipForm
-from .models import Household, Parcel, ParcelStatus, Payout
+from .models import EntryKind, Household, Parcel, ParcelStatus, Payout
 
 STATEMENT_PAGE_SIZE = 50
 
@@ -199,25 +199,22 @@ def statement_csv(request, slug: str):
         _("Amount (¥)"),
         _("Balance (¥)"),
     ]
-    rows = (
-        selectors.ledger_entry_list(household=household)
-        .order_by("seq")
-        .iterator(chunk_size=2000)
-    )
+    kinds = dict(EntryKind.choices)
+    rows = selectors.ledger_rows(household=household).iterator(chunk_size=2000)
 
     def lines():
         # A byte-order mark, so that Excel reads the file as UTF-8.
         yield "\ufeff" + writer.writerow(header)
-        for entry in rows:
+        for seq, created_at, kind, order_number, memo, amount, balance in rows:
             yield writer.writerow(
                 [
-                    entry.seq,
-                    timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
-                    entry.get_kind_display(),
-                    entry.parcel.order.number if entry.parcel_id else "",
-                    entry.memo,
-                    entry.amount,
-                    entry.balance,
+                    seq,
+                    timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M"),
+                    kinds[kind],
+                    order_number or "",
+                    memo,
+                    amount,
+                    balance,
                 ]
             )
 
