@@ -3,9 +3,11 @@ from django.contrib import admin
 from .models import (
     Household,
     HouseholdRecord,
+    LedgerEntry,
     Membership,
     Organisation,
     Parcel,
+    Payout,
     PickupPoint,
 )
 
@@ -45,10 +47,35 @@ class PickupPointAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "organisation"]
 
 
-@admin.register(Parcel)
-class ParcelAdmin(admin.ModelAdmin):
-    list_display = ["order", "household", "goods_total", "delivery_charge", "status"]
-    list_filter = ["status"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: parcels move, and the ledger grows, only
+    through sellers.services (which record who acted and keep balances)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnlyAdmin):
+    list_display = ["order", "household", "goods_total", "delivery_charge", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["household", "seq", "kind", "amount", "balance", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["household"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["household", "amount", "method", "reference", "paid_on"]
+    list_filter = ["method"]
+    exclude = ["proof"]

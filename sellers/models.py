@@ -426,8 +426,9 @@ class LedgerEntry(AppendOnlyModel):
     """One line of a household's income ledger: what it is owed, and why.
 
     Append-only: entries are numbered 1, 2, 3… per household and carry the
-    balance after them, so a statement page needs no running sum and a gap or
-    a fork in the numbering cannot happen (unique household + seq).
+    balance after them, so a statement page needs no running sum, a page is a
+    range of numbers, and a fork in the numbering cannot happen (unique
+    household + seq).
     """
 
     household = models.ForeignKey(
@@ -438,6 +439,11 @@ class LedgerEntry(AppendOnlyModel):
     # Credits are positive, debits negative.
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2)
+    # Payouts up to and including this entry: with the balance, the last entry
+    # gives what was earned and paid out without summing the ledger.
+    payouts_total = models.DecimalField(
+        _("paid out so far"), max_digits=14, decimal_places=2, default=0
+    )
     parcel = models.ForeignKey(
         Parcel,
         null=True,

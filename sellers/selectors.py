@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from oscar.core.loading import get_model
 
@@ -156,13 +157,48 @@ def statement_households(*, user) -> QuerySet:
     return household_caseload(user=user)
 
 
-def ledger_entry_list(*, household: Household) -> QuerySet:
-    """The household's ledger, newest first (balances are stored on each entry)."""
-    return (
-        LedgerEntry.objects.filter(household=household)
-        .select_related("parcel__order", "payout")
-        .order_by("-seq")
-    )
+def ledger_balance(*, household: Household) -> Decimal:
+    """What the household is owed now: the balance after its last entry."""
+    return ledger_summary(household=household)["owed"]
+
+
+class _LedgerNewestFirst:
+    """A household's ledger, newest first, sliced by entry numbers.
+
+    Entries are numbered 1…n without gaps, so the k-th newest is number
+    n − k + 1: a page is an index range, however long the ledger is (no
+    COUNT, no OFFSET).
+    """
+
+    def __init__(self, household: Household, total: int):
+        self.household, self.total = household, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list:
+        top, bottom = self.total - window.start, self.total - window.stop
+        return list(
+            LedgerEntry.objects.filter(
+                household=self.household, seq__gt=bottom, seq__lte=top
+            )
+            .select_related("parcel__order", "payout")
+            .order_by("-seq")
+        )
+
+
+def ledger_page(*, household: Household, number, size: int = 50):
+    """One page of the household's statement, newest first (a Django Page)."""
+    last = _ledger_last(household)
+    total = last.seq if last else 0
+    return Paginator(_LedgerNewestFirst(household, total), size).get_page(number)
+
+
+def _ledger_last(household: Household) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(household=household).order_by("-seq").first()
 
 
 def ledger_rows(*, household: Household) -> QuerySet:
@@ -183,21 +219,12 @@ def ledger_rows(*, household: Household) -> QuerySet:
 
 
 def ledger_summary(*, household: Household) -> dict[str, Decimal]:
-    """Earned (sales − refunds ± corrections), paid out, and owed, from the ledger."""
-    totals = LedgerEntry.objects.filter(household=household).aggregate(
-        sales=Sum("amount", filter=Q(kind=EntryKind.SALE)),
-        refunds=Sum("amount", filter=Q(kind=EntryKind.REFUND)),
-        payouts=Sum("amount", filter=Q(kind=EntryKind.PAYOUT)),
-        corrections=Sum("amount", filter=Q(kind=EntryKind.CORRECTION)),
-    )
-    sales, refunds, payouts, corrections = (
-        _money(totals[k]) for k in ("sales", "refunds", "payouts", "corrections")
-    )
-    return {
-        "earned": sales + refunds + corrections,
-        "paid_out": -payouts,
-        "owed": sales + refunds + corrections + payouts,
-    }
+    """Earned (sales − refunds ± corrections), paid out, and owed: read off the
+    last entry, which carries the running balance and payouts."""
+    last = _ledger_last(household)
+    owed = last.balance if last else Decimal("0.00")
+    paid_out = last.payouts_total if last else Decimal("0.00")
+    return {"earned": owed + paid_out, "paid_out": paid_out, "owed": owed}
 
 
 def payout_get(*, user, pk: int) -> Payout:
@@ -259,23 +286,27 @@ def ledger_reconcile(
     problem = report.problems.append
     zero = Decimal("0.00")
 
-    # 1. The chain: 1, 2, 3… with balance = previous balance + amount.
-    previous: tuple[int, int, Decimal] | None = None
+    # 1. The chain: 1, 2, 3… with balance = previous balance + amount, and
+    # payouts so far = previous + this payout.
+    previous: tuple[int, int, Decimal, Decimal] | None = None
     entries = LedgerEntry.objects.order_by("household_id", "seq").values_list(
-        "household_id", "seq", "amount", "balance"
+        "household_id", "seq", "kind", "amount", "balance", "payouts_total"
     )
-    for household_id, seq, amount, balance in entries.iterator(chunk_size=5000):
+    for household_id, seq, kind, amount, balance, paid in entries.iterator(
+        chunk_size=5000
+    ):
         report.entries_checked += 1
-        expected_seq, expected_balance = 1, amount
+        payout = -amount if kind == EntryKind.PAYOUT else Decimal("0.00")
+        expected = (1, amount, payout)
         if previous and previous[0] == household_id:
-            expected_seq, expected_balance = previous[1] + 1, previous[2] + amount
-        if seq != expected_seq or balance != expected_balance:
+            expected = (previous[1] + 1, previous[2] + amount, previous[3] + payout)
+        if (seq, balance, paid) != expected:
             problem(
                 f"household {household_id}: entry {seq} breaks the chain "
-                f"(expected no. {expected_seq}, balance {expected_balance}, "
-                f"found {balance})"
+                f"(expected no. {expected[0]}, balance {expected[1]}, paid out "
+                f"{expected[2]}; found balance {balance}, paid out {paid})"
             )
-        previous = (household_id, seq, balance)
+        previous = (household_id, seq, balance, paid)
 
     # 2. Sales against paid order lines (and delivery the household keeps).
     paid_lines = Line.objects.filter(order__number__in=paid_order_numbers)

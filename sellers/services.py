@@ -313,43 +313,36 @@ class PayoutExceedsBalance(ValidationError):
     """A payout larger than what the household is owed."""
 
 
-def _ledger_heads(household_ids) -> dict[int, tuple[int, Decimal]]:
-    """Lock the households' rows and return each one's last (number, balance).
+def _ledger_heads(household_ids) -> dict[int, tuple[int, Decimal, Decimal]]:
+    """Lock the households' rows; each one's last (number, balance, paid out).
 
     The lock serialises ledger writes per household on PostgreSQL (SQLite's
     IMMEDIATE transactions serialise all writes anyway); households are
     locked in id order, so two writers cannot deadlock.
     """
     last = LedgerEntry.objects.filter(household=OuterRef("pk")).order_by("-seq")
+    money = DecimalField(max_digits=14, decimal_places=2)
     rows = (
         Household.objects.select_for_update()
         .filter(pk__in=household_ids)
         .order_by("pk")
         .annotate(
             last_seq=Subquery(last.values("seq")[:1]),
-            last_balance=Subquery(
-                last.values("balance")[:1],
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
+            last_balance=Subquery(last.values("balance")[:1], output_field=money),
+            last_paid=Subquery(last.values("payouts_total")[:1], output_field=money),
         )
-        .values_list("pk", "last_seq", "last_balance")
+        .values_list("pk", "last_seq", "last_balance", "last_paid")
     )
     # SQLite gives a subquery's decimal back as 80, not 80.00.
+    cent = Decimal("0.01")
     return {
-        pk: (seq or 0, Decimal(balance or 0).quantize(Decimal("0.01")))
-        for pk, seq, balance in rows
+        pk: (
+            seq or 0,
+            Decimal(balance or 0).quantize(cent),
+            Decimal(paid or 0).quantize(cent),
+        )
+        for pk, seq, balance, paid in rows
     }
-
-
-def ledger_balance(*, household: Household) -> Decimal:
-    """What the household is owed now: the balance after its last entry."""
-    last = (
-        LedgerEntry.objects.filter(household=household)
-        .order_by("-seq")
-        .values_list("balance", flat=True)
-        .first()
-    )
-    return last if last is not None else Decimal("0.00")
 
 
 @transaction.atomic
@@ -365,13 +358,14 @@ def ledger_append(
     acting_user=None,
 ) -> LedgerEntry:
     """Add the household's next ledger entry, with its running balance."""
-    seq, balance = _ledger_heads([household.pk])[household.pk]
+    seq, balance, paid = _ledger_heads([household.pk])[household.pk]
     return LedgerEntry.objects.create(
         household=household,
         seq=seq + 1,
         kind=kind,
         amount=amount,
         balance=balance + amount,
+        payouts_total=paid - amount if kind == EntryKind.PAYOUT else paid,
         memo=memo,
         parcel=parcel,
         payout=payout,
@@ -400,8 +394,8 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
     )
     entries = []
     for parcel in parcels:
-        seq, balance = heads[parcel.household_id]
-        heads[parcel.household_id] = (seq + 1, balance + parcel.household_share)
+        seq, balance, paid = heads[parcel.household_id]
+        heads[parcel.household_id] = (seq + 1, balance + parcel.household_share, paid)
         entries.append(
             LedgerEntry(
                 household=parcel.household,
@@ -409,6 +403,7 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
                 kind=EntryKind.SALE,
                 amount=parcel.household_share,
                 balance=balance + parcel.household_share,
+                payouts_total=paid,
                 parcel=parcel,
                 memo=_("Order %(number)s") % {"number": order.number},
             )
@@ -455,7 +450,7 @@ def payout_record(
     """
     if amount <= 0:
         raise ValidationError(_("Enter an amount above zero."))
-    _seq, balance = _ledger_heads([household.pk])[household.pk]
+    _seq, balance, _paid = _ledger_heads([household.pk])[household.pk]
     if amount > balance:
         raise PayoutExceedsBalance(
             _(

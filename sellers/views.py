@@ -162,15 +162,16 @@ def _statement_household(request, slug: str) -> Household:
 @workspace_view
 def statement(request, slug: str):
     household = _statement_household(request, slug)
-    entries = Paginator(
-        selectors.ledger_entry_list(household=household), STATEMENT_PAGE_SIZE
-    )
     return render(
         request,
         "sellers/workspace/statement.html",
         {
             "household": household,
-            "page": entries.get_page(request.GET.get("page")),
+            "page": selectors.ledger_page(
+                household=household,
+                number=request.GET.get("page"),
+                size=STATEMENT_PAGE_SIZE,
+            ),
             "summary": selectors.ledger_summary(household=household),
             "can_pay": selectors.household_caseload(user=request.user)
             .filter(pk=household.pk)
@@ -261,7 +262,7 @@ class PayoutCreateView(View):
             {
                 "household": household,
                 "form": form,
-                "balance": services.ledger_balance(household=household),
+                "balance": selectors.ledger_balance(household=household),
             },
             status=status,
         )

@@ -49,6 +49,7 @@ class HouseholdViewSet(ModelViewSet):
         "village",
         "introduction",
         "photo",
+        "ships_itself",
         "is_active",
     ]
     list_display = ["__str__", "town", "village", "display_level", "is_active"]

@@ -86,6 +86,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('sale', 'Sale'), ('refund', 'Refund'), ('payout', 'Payout'), ('correction', 'Correction')], max_length=12, verbose_name='kind')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
                 ('balance', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='balance')),
+                ('payouts_total', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='paid out so far')),
                 ('memo', models.CharField(blank=True, max_length=200, verbose_name='memo')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
                 ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='sellers.ledgerentry')),

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, models, transaction
 from PIL import Image
 
-from sellers import services
+from sellers import selectors, services
 from sellers.models import EntryKind, LedgerEntry, Payout, PayoutMethod
 from tests import factories
 from tests.sellers import helpers
@@ -82,7 +82,7 @@ def test_entries_are_numbered_with_running_balances(household, worker):
         (2, "sale", Decimal("55.00"), Decimal("80.00")),
         (3, "payout", Decimal("-60.00"), Decimal("20.00")),
     ]
-    assert services.ledger_balance(household=household) == Decimal("20.00")
+    assert selectors.ledger_balance(household=household) == Decimal("20.00")
 
 
 def test_an_entry_cannot_be_edited_or_deleted_in_any_way(household):

@@ -96,9 +96,9 @@ def test_a_tampered_balance_breaks_the_chain(trading):
     assert code == 1
     assert out.splitlines() == [
         f"household {luo.pk}: entry 1 breaks the chain (expected no. 1, "
-        "balance 40.00, found 999.00)",
+        "balance 40.00, paid out 0.00; found balance 999.00, paid out 0.00)",
         f"household {luo.pk}: entry 2 breaks the chain (expected no. 2, "
-        "balance 1024.00, found 65.00)",
+        "balance 1024.00, paid out 0.00; found balance 65.00, paid out 0.00)",
     ]
 
 

@@ -491,3 +491,64 @@ def test_the_dashboard_home_shows_a_social_worker_no_whole_order_figures(
     assert (
         "陈叔" in order_page.content.decode() or "chen" in order_page.content.decode()
     )
+
+
+# Every workspace URL, with B's objects in it, as A: the table must name each
+# URL pattern, so a new one cannot be added without deciding who may use it.
+B_OBJECT = {
+    "home": None,
+    "parcels": None,
+    "parcel": "parcel",
+    "slip": "parcel",
+    "ship": "parcel",
+    "deliver": "parcel",
+    "cancel": "parcel",
+    "statement": "household",
+    "statement-csv": "household",
+    "payout-create": "household",
+    "payout-proof": "payout",
+    "household": None,
+}
+
+
+def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
+    # given: B's parcel, household and payout
+    from django.urls import reverse
+
+    from sellers.urls import urlpatterns
+
+    chen = shop["chen"]
+    payout = services.payout_record(
+        household=chen,
+        amount=Decimal("10.00"),
+        method=PayoutMethod.CASH,
+        reference="C1",
+        paid_on=datetime.date(2026, 11, 29),
+        proof=upload(photo_with_gps()),
+        acting_user=shop["b"],
+    )
+    args = {
+        "parcel": {"pk": shop["parcels"]["chen"].pk},
+        "household": {"slug": chen.slug},
+        "payout": {"pk": payout.pk},
+    }
+    assert {p.name for p in urlpatterns} == set(B_OBJECT)
+    client.force_login(shop["a"])
+    entries = LedgerEntry.objects.count()
+
+    # when / then
+    for name, kind in B_OBJECT.items():
+        url = reverse(f"workspace:{name}", kwargs=args.get(kind, {}))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            body = b"".join(response) if hasattr(response, "__iter__") else b""
+            if kind is None:
+                continue  # A's own pages: checked for B's names below
+            assert response.status_code in (404, 405), (method, url)
+            assert "陈叔" not in body.decode(), (method, url)
+    for url in ("/workspace/parcels/", "/workspace/parcels/?status=to_pack"):
+        html = client.get(url).content.decode()
+        assert "陈叔" not in html and "chen" not in html and "腊肉" not in html
+    chen_parcel = Parcel.objects.get(pk=shop["parcels"]["chen"].pk)
+    assert chen_parcel.status == "to_pack"
+    assert (LedgerEntry.objects.count(), Payout.objects.count()) == (entries, 1)
