@@ -25,10 +25,19 @@ class ShipForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Why can it not be delivered?"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why can it not be delivered?"),
+        max_length=200,
+        help_text=_(
+            "For the agency's records only: the buyer is told that the household "
+            "cannot deliver, never why."
+        ),
+    )
 
 
 class PayoutForm(forms.Form):
+    # One per form shown: posting the same form twice records one payout.
+    request_token = forms.UUIDField(widget=forms.HiddenInput)
     amount = forms.DecimalField(
         label=_("Amount (¥)"),
         max_digits=12,

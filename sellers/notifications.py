@@ -63,9 +63,13 @@ def _deliver(event: str, recipients: list[Recipient], context: dict) -> None:
         for recipient in recipients:
             try:
                 channel.send(event=event, recipient=recipient, context=context)
-            except Exception:
-                logger.exception(
-                    "Notice %s through %s failed", event, type(channel).__name__
+            except Exception as error:
+                # No traceback: it would carry the recipient's address.
+                logger.error(
+                    "Notice %s through %s failed: %s",
+                    event,
+                    type(channel).__name__,
+                    type(error).__name__,
                 )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -314,18 +315,25 @@ class PayoutExceedsBalance(ValidationError):
 
 
 def _ledger_heads(household_ids) -> dict[int, tuple[int, Decimal, Decimal]]:
-    """Lock the households' rows; each one's last (number, balance, paid out).
+    """Lock the households' rows; then each one's last (number, balance, paid out).
 
     The lock serialises ledger writes per household on PostgreSQL (SQLite's
     IMMEDIATE transactions serialise all writes anyway); households are
-    locked in id order, so two writers cannot deadlock.
+    locked in id order, so two writers cannot deadlock. The heads are read by
+    a second statement: under READ COMMITTED a statement's snapshot is taken
+    before it waits for a lock, so reading them in the locking statement
+    would miss what the writer it waited for has just added.
     """
-    last = LedgerEntry.objects.filter(household=OuterRef("pk")).order_by("-seq")
-    money = DecimalField(max_digits=14, decimal_places=2)
-    rows = (
+    locked = list(
         Household.objects.select_for_update()
         .filter(pk__in=household_ids)
         .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    last = LedgerEntry.objects.filter(household=OuterRef("pk")).order_by("-seq")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (
+        Household.objects.filter(pk__in=locked)
         .annotate(
             last_seq=Subquery(last.values("seq")[:1]),
             last_balance=Subquery(last.values("balance")[:1], output_field=money),
@@ -443,14 +451,22 @@ def payout_record(
     paid_on: datetime.date,
     proof,
     acting_user,
+    request_token: uuid.UUID | None = None,
 ) -> Payout:
     """Record money handed to a household, debiting what it is owed.
 
-    Refused if it is more than the household's balance.
+    Refused if it is more than the household's balance. A form posted twice
+    (same request token) records one payout and returns it both times.
     """
     if amount <= 0:
         raise ValidationError(_("Enter an amount above zero."))
+    # Re-encoding a photo takes a while: do it before taking the lock.
+    cleaned = uploads.proof_clean(proof)
     _seq, balance, _paid = _ledger_heads([household.pk])[household.pk]
+    if request_token is not None:
+        earlier = Payout.objects.filter(request_token=request_token).first()
+        if earlier is not None:
+            return earlier
     if amount > balance:
         raise PayoutExceedsBalance(
             _(
@@ -466,18 +482,23 @@ def payout_record(
         reference=reference.strip(),
         paid_on=paid_on,
         recorded_by=acting_user,
+        request_token=request_token,
     )
-    cleaned = uploads.proof_clean(proof)
     payout.proof.save(cleaned.name, cleaned, save=False)
-    payout.save()
-    ledger_append(
-        household=household,
-        kind=EntryKind.PAYOUT,
-        amount=-amount,
-        payout=payout,
-        memo=payout.get_method_display() + " " + payout.reference,
-        acting_user=acting_user,
-    )
+    try:
+        payout.save()
+        ledger_append(
+            household=household,
+            kind=EntryKind.PAYOUT,
+            amount=-amount,
+            payout=payout,
+            memo=payout.get_method_display() + " " + payout.reference,
+            acting_user=acting_user,
+        )
+    except BaseException:
+        # No receipt scan may outlive the payout it proves.
+        payout.proof.storage.delete(payout.proof.name)
+        raise
     return payout
 
 

@@ -6,6 +6,7 @@ Workspace pages are never cached anywhere (no-store).
 """
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -238,7 +239,9 @@ class PayoutCreateView(View):
 
     def get(self, request, slug):
         household = self.household(request, slug)
-        return self.render(request, household, PayoutForm())
+        return self.render(
+            request, household, PayoutForm(initial={"request_token": uuid.uuid4()})
+        )
 
     def post(self, request, slug):
         household = self.household(request, slug)

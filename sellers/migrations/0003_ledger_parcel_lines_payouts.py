@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('reference', models.CharField(max_length=80, verbose_name='reference')),
                 ('paid_on', models.DateField(verbose_name='paid on')),
                 ('proof', models.FileField(storage=sellers.models.PrivateStorage(), upload_to='payouts/%Y/%m/', verbose_name='receipt')),
+                ('request_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={

@@ -255,7 +255,15 @@ def event_apply(*, event) -> bool:
         .filter(payment_intent_id=intent_id)
         .first()
     )
-    if payment is None or payment.status == status:
+    if payment is None:
+        return False
+    if status == PaymentStatus.SUCCEEDED:
+        # Even when the capture's answer already recorded it: marking paid and
+        # crediting are idempotent, and may have failed after it was recorded.
+        transaction.on_commit(
+            lambda: order_mark_paid(order_number=payment.order_number)
+        )
+    if payment.status == status:
         return False
     current = STATUS_RANK.get(payment.status, -1)
     final = current == STATUS_RANK[PaymentStatus.SUCCEEDED]
@@ -264,10 +272,6 @@ def event_apply(*, event) -> bool:
     payment.status = status
     payment.save(update_fields=["status", "updated_at"])
     StripeEvent.objects.filter(id=event.id).update(changed_status=True)
-    if status == PaymentStatus.SUCCEEDED:
-        transaction.on_commit(
-            lambda: order_mark_paid(order_number=payment.order_number)
-        )
     return True
 
 
@@ -280,7 +284,7 @@ def order_mark_paid(*, order_number: str) -> None:
     from sellers.services import order_credit_households
 
     order = get_model("order", "Order").objects.filter(number=order_number).first()
-    if order is None:
+    if order is None or order.status == settings.BANGFU_ORDER_STATUS_CANCELLED:
         return
     if order.status == settings.BANGFU_ORDER_STATUS_AUTHORISED:
         order.set_status(settings.BANGFU_ORDER_STATUS_PAID)

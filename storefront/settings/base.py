@@ -259,9 +259,11 @@ BANGFU_ORDER_STATUS_AUTHORISED = "authorised"
 BANGFU_ORDER_STATUS_PAID = "paid"
 BANGFU_ORDER_STATUS_CANCELLED = "cancelled"
 OSCAR_INITIAL_ORDER_STATUS = BANGFU_ORDER_STATUS_AUTHORISED
+# A paid order is never cancelled as a whole: its parcels are, one by one,
+# each refunded and debited from its household's ledger (sellers.services).
 OSCAR_ORDER_STATUS_PIPELINE = {
     "authorised": ("paid", "cancelled"),
-    "paid": ("cancelled",),
+    "paid": (),
     "cancelled": (),
 }
 # Delivery: each household's parcel costs a flat fee, free above a threshold.

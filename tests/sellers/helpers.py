@@ -1,12 +1,16 @@
 """Paid orders from several households, paid through localstripe."""
 
+import datetime
+import io
 import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
+from PIL import Image
 
 from sellers import services
 from storefront.checkout import payments
@@ -32,6 +36,16 @@ def social_worker(email: str, *households):
     for household in households:
         services.caseload_assign(household=household, social_worker=user)
     return user
+
+
+def two_caseloads():
+    """Products of 罗大哥, 王阿姨 (social worker A's) and 陈叔 (B's): see
+    three_households; returns (products, households, (A, B))."""
+    products = three_households()
+    luo, wang, chen = (p.stockrecords.get().partner.household for p in products)
+    worker_a = social_worker("a@agency.example", luo, wang)
+    worker_b = social_worker("b@agency.example", chen)
+    return products, (luo, wang, chen), (worker_a, worker_b)
 
 
 def three_households(organisation=None):
@@ -103,3 +117,31 @@ class BrokenEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def photo_with_gps() -> bytes:
+    """A JPEG carrying a camera make and a GPS position in its EXIF."""
+    image = Image.new("RGB", (40, 30), "green")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (29.0, 43.0, 12.0), 3: "E", 4: (106.0, 38.0, 1.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def upload(data: bytes, name="收据-罗某银.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def payout(household, amount: str, by, *, reference="R1", method="cash", proof=None):
+    """A payout recorded as the workspace records it, with a phone photo."""
+    return services.payout_record(
+        household=household,
+        amount=Decimal(amount),
+        method=method,
+        reference=reference,
+        paid_on=datetime.date(2026, 11, 29),
+        proof=proof or upload(photo_with_gps()),
+        acting_user=by,
+    )

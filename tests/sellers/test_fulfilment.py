@@ -17,17 +17,8 @@ pytestmark = pytest.mark.usefixtures("stripe_settings")
 
 @pytest.fixture
 def shop(db):
-    fish, eggs, bacon = helpers.three_households()
-    luo, wang, chen = (
-        product.stockrecords.get().partner.household for product in (fish, eggs, bacon)
-    )
-    worker_a = helpers.social_worker("a@agency.example", luo, wang)
-    worker_b = helpers.social_worker("b@agency.example", chen)
-    return {
-        "products": (fish, eggs, bacon),
-        "households": (luo, wang, chen),
-        "workers": (worker_a, worker_b),
-    }
+    products, households, workers = helpers.two_caseloads()
+    return {"products": products, "households": households, "workers": workers}
 
 
 def parcels_of(order):
@@ -313,3 +304,43 @@ def test_a_failing_mail_server_does_not_undo_a_shipment(
     parcel.refresh_from_db()
     assert parcel.status == "shipped"
     assert len(callbacks) == 1  # the notice was attempted, failed, and was logged
+
+
+def test_the_webhook_credits_an_order_whose_capture_was_recorded_but_not_credited(
+    shop, django_capture_on_commit_callbacks
+):
+    # given: captured in Stripe and recorded as succeeded, but crediting never
+    # ran (the process died between the two)
+    from storefront.checkout import payments
+    from tests.storefront.checkout.test_webhook import deliver, event
+
+    fish, eggs, _bacon = shop["products"]
+    order = helpers.place_order((fish, 1), (eggs, 1))
+    payment, _secret = payments.payment_authorize(
+        order_number=order.number,
+        amount=order.total_incl_tax,
+        payment_method=helpers.card_token(helpers.CARD_OK),
+    )
+    stripe_client().v1.payment_intents.capture(payment.payment_intent_id)
+    StripePayment.objects.filter(pk=payment.pk).update(status="succeeded")
+
+    # when: Stripe's payment_intent.succeeded arrives
+    import time
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = deliver(
+            event(
+                "evt_credit_1",
+                "payment_intent.succeeded",
+                int(time.time()),
+                intent=payment.payment_intent_id,
+            )
+        )
+
+    # then
+    order.refresh_from_db()
+    assert answer.status_code == 200
+    assert order.status == "paid"
+    assert sorted(
+        LedgerEntry.objects.filter(parcel__order=order).values_list("amount", flat=True)
+    ) == [Decimal("25.00"), Decimal("55.00")]

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, models, transaction
 from PIL import Image
 
@@ -42,33 +41,12 @@ def parcel_for(household):
     return helpers.place_order((product, 1)).parcels.get()
 
 
-def photo_with_gps() -> bytes:
-    """A JPEG carrying a camera make and a GPS position in its EXIF."""
-    image = Image.new("RGB", (40, 30), "green")
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x8825] = {1: "N", 2: (29.0, 43.0, 12.0), 3: "E", 4: (106.0, 38.0, 1.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def upload(data: bytes, name="收据-罗某银.jpg", content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type=content_type)
-
-
 def test_entries_are_numbered_with_running_balances(household, worker):
     # when
     credit(household, "25.00")
     credit(household, "55.00")
-    services.payout_record(
-        household=household,
-        amount=Decimal("60.00"),
-        method=PayoutMethod.WECHAT,
-        reference="WX20261129001",
-        paid_on=datetime.date(2026, 11, 29),
-        proof=upload(photo_with_gps()),
-        acting_user=worker,
+    helpers.payout(
+        household, "60.00", worker, reference="WX20261129001", method="wechat"
     )
 
     # then
@@ -112,7 +90,7 @@ def test_a_payout_cannot_be_edited_or_deleted(household, worker):
         method=PayoutMethod.CASH,
         reference="现金收据 001",
         paid_on=datetime.date(2026, 11, 28),
-        proof=upload(b"%PDF-1.4 receipt", "r.pdf", "application/pdf"),
+        proof=helpers.upload(b"%PDF-1.4 receipt", "r.pdf", "application/pdf"),
         acting_user=worker,
     )
 
@@ -178,15 +156,7 @@ def test_a_payout_above_the_balance_is_refused_and_nothing_is_stored(household, 
 
     # when
     with pytest.raises(services.PayoutExceedsBalance) as error:
-        services.payout_record(
-            household=household,
-            amount=Decimal("80.01"),
-            method=PayoutMethod.BANK,
-            reference="B1",
-            paid_on=datetime.date(2026, 11, 29),
-            proof=upload(photo_with_gps()),
-            acting_user=worker,
-        )
+        helpers.payout(household, "80.01", worker, reference="B1", method="bank")
 
     # then
     assert error.value.messages == ["付款 ¥80.01 超过了应付给这户的 ¥80.00，没有记录。"]
@@ -199,18 +169,17 @@ def test_a_payout_receipt_is_stored_without_exif_or_gps_under_a_random_name(
 ):
     # given
     credit(household, "80.00")
-    original = photo_with_gps()
+    original = helpers.photo_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
 
     # when
-    payout = services.payout_record(
-        household=household,
-        amount=Decimal("50.00"),
-        method=PayoutMethod.BANK,
+    payout = helpers.payout(
+        household,
+        "50.00",
+        worker,
         reference="B2",
-        paid_on=datetime.date(2026, 11, 29),
-        proof=upload(original),
-        acting_user=worker,
+        method="bank",
+        proof=helpers.upload(original),
     )
 
     # then
@@ -232,14 +201,13 @@ def test_a_receipt_that_is_no_image_or_pdf_is_refused(household, worker, data, m
     credit(household, "80.00")
 
     with pytest.raises(ValidationError) as error:
-        services.payout_record(
-            household=household,
-            amount=Decimal("10.00"),
-            method=PayoutMethod.CASH,
+        helpers.payout(
+            household,
+            "10.00",
+            worker,
             reference="C1",
-            paid_on=datetime.date(2026, 11, 29),
-            proof=upload(data),
-            acting_user=worker,
+            method="cash",
+            proof=helpers.upload(data),
         )
 
     assert error.value.messages == [message]
@@ -253,14 +221,13 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(household, worker)
     credit(household, "80.00")
 
     with pytest.raises(ValidationError) as error:
-        services.payout_record(
-            household=household,
-            amount=Decimal("10.00"),
-            method=PayoutMethod.CASH,
+        helpers.payout(
+            household,
+            "10.00",
+            worker,
             reference="C2",
-            paid_on=datetime.date(2026, 11, 29),
-            proof=upload(out.getvalue(), "bomb.png", "image/png"),
-            acting_user=worker,
+            method="cash",
+            proof=helpers.upload(out.getvalue(), "bomb.png", "image/png"),
         )
 
     assert error.value.messages == ["图片太大（最多 5000 万像素）。"]

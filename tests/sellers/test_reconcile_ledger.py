@@ -1,7 +1,5 @@
 """reconcile_ledger proves the ledger against orders, payouts and Stripe."""
 
-import datetime
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -10,11 +8,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from sellers import services
-from sellers.models import LedgerEntry, Parcel, PayoutMethod
+from sellers.models import LedgerEntry, Parcel
 from storefront.checkout.models import StripePayment
 from storefront.checkout.payments import stripe_client
 from tests.sellers import helpers
-from tests.sellers.test_ledger import photo_with_gps, upload
 
 pytestmark = pytest.mark.usefixtures("stripe_settings", "clean_stripe")
 
@@ -43,15 +40,7 @@ def trading(db):
         reason="路断了",
         acting_user=worker,
     )
-    services.payout_record(
-        household=luo,
-        amount=Decimal("20.00"),
-        method=PayoutMethod.CASH,
-        reference="C1",
-        paid_on=datetime.date(2026, 11, 29),
-        proof=upload(photo_with_gps()),
-        acting_user=worker,
-    )
+    helpers.payout(luo, "20.00", worker, reference="C1", method="cash")
     return {"orders": (first, second), "households": (luo, wang, chen)}
 
 
@@ -141,3 +130,20 @@ def test_an_order_split_that_loses_a_fen_is_found(trading):
         f"household {wang.pk}: sale entries total 190.00, the records say 189.99",
         f"order {first.number}: parcels add up to 214.99, not 215.00",
     ]
+
+
+def test_a_refund_made_outside_the_store_is_found(trading):
+    # given: ¥5 refunded on the second order in Stripe's dashboard (no reference)
+    _first, second = trading["orders"]
+    intent = StripePayment.objects.get(order_number=second.number).payment_intent_id
+    refund = stripe_client().v1.refunds.create(
+        params={"payment_intent": intent, "amount": 500}
+    )
+
+    code, out = run()
+
+    assert code == 1
+    assert out == (
+        f"refund {refund.id} of order {second.number} names no parcel "
+        "(made outside the store?)\n"
+    )

@@ -2,6 +2,7 @@
 households' parcels, statements and payouts only."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sellers import services
-from sellers.models import EntryKind, LedgerEntry, Parcel, Payout, PayoutMethod
+from sellers.models import EntryKind, LedgerEntry, Parcel, Payout
 from tests.sellers import helpers
-from tests.sellers.test_ledger import photo_with_gps, upload
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")
 
@@ -20,12 +20,7 @@ pytestmark = pytest.mark.usefixtures("stripe_settings")
 @pytest.fixture
 def shop(db):
     """A mixed order: 罗大哥 and 王阿姨 (worker A), 陈叔 (worker B); paid."""
-    fish, eggs, bacon = helpers.three_households()
-    luo, wang, chen = (
-        p.stockrecords.get().partner.household for p in (fish, eggs, bacon)
-    )
-    a = helpers.social_worker("a@agency.example", luo, wang)
-    b = helpers.social_worker("b@agency.example", chen)
+    (fish, eggs, bacon), (luo, _wang, chen), (a, b) = helpers.two_caseloads()
     order = helpers.paid_order((fish, 2), (eggs, 1), (bacon, 1))
     parcels = {p.household.slug: p for p in Parcel.objects.filter(order=order)}
     return {
@@ -132,14 +127,8 @@ def test_social_worker_a_can_neither_see_nor_act_on_b_s_parcel(client, shop):
 
 def test_social_worker_a_can_neither_read_nor_pay_b_s_household(client, shop):
     # given: B pays 陈叔 and keeps the receipt
-    payout = services.payout_record(
-        household=shop["chen"],
-        amount=Decimal("20.00"),
-        method=PayoutMethod.CASH,
-        reference="C1",
-        paid_on=datetime.date(2026, 11, 29),
-        proof=upload(photo_with_gps()),
-        acting_user=shop["b"],
+    payout = helpers.payout(
+        shop["chen"], "20.00", shop["b"], reference="C1", method="cash"
     )
     client.force_login(shop["a"])
 
@@ -158,7 +147,7 @@ def test_social_worker_a_can_neither_read_nor_pay_b_s_household(client, shop):
             "method": "cash",
             "reference": "X",
             "paid_on": "2026-11-29",
-            "proof": upload(photo_with_gps()),
+            "proof": helpers.upload(helpers.photo_with_gps()),
         },
     )
     assert response.status_code == 404
@@ -285,7 +274,8 @@ def test_a_payout_above_the_balance_is_refused_in_the_form(client, shop):
             "method": "bank",
             "reference": "B1",
             "paid_on": "2026-11-29",
-            "proof": upload(photo_with_gps()),
+            "proof": helpers.upload(helpers.photo_with_gps()),
+            "request_token": str(uuid.uuid4()),
         },
     )
 
@@ -318,7 +308,8 @@ def test_a_bad_payout_form_says_what_is_wrong(client, shop, data, field, message
         "method": "bank",
         "reference": "B1",
         "paid_on": "2026-11-29",
-        "proof": upload(photo_with_gps()),
+        "proof": helpers.upload(helpers.photo_with_gps()),
+        "request_token": str(uuid.uuid4()),
     }
 
     response = client.post("/workspace/households/luo/payouts/new/", {**form, **data})
@@ -328,22 +319,32 @@ def test_a_bad_payout_form_says_what_is_wrong(client, shop, data, field, message
     assert Payout.objects.count() == 0
 
 
-def test_a_payout_through_the_form_appears_on_the_statement(client, shop):
+def test_a_payout_through_the_form_appears_on_the_statement_once(client, shop):
+    # given: the form as shown, with its one-time token
     client.force_login(shop["a"])
+    form = client.get("/workspace/households/luo/payouts/new/").context["form"]
+    token = str(form.initial["request_token"])
 
-    response = client.post(
-        "/workspace/households/luo/payouts/new/",
-        {
-            "amount": "30.00",
-            "method": "wechat",
-            "reference": "WX1",
-            "paid_on": "2026-11-29",
-            "proof": upload(photo_with_gps()),
-        },
-    )
+    # when: posted twice (a double tap on a slow connection)
+    responses = [
+        client.post(
+            "/workspace/households/luo/payouts/new/",
+            {
+                "amount": "30.00",
+                "method": "wechat",
+                "reference": "WX1",
+                "paid_on": "2026-11-29",
+                "proof": helpers.upload(helpers.photo_with_gps()),
+                "request_token": token,
+            },
+        )
+        for _ in range(2)
+    ]
     statement = client.get("/workspace/households/luo/statement/")
 
-    assert response.status_code == 302
+    # then: one payout, one entry
+    assert [r.status_code for r in responses] == [302, 302]
+    assert Payout.objects.count() == 1
     assert statement.context["summary"] == {
         "earned": Decimal("40.00"),
         "paid_out": Decimal("30.00"),
@@ -518,15 +519,7 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
     from sellers.urls import urlpatterns
 
     chen = shop["chen"]
-    payout = services.payout_record(
-        household=chen,
-        amount=Decimal("10.00"),
-        method=PayoutMethod.CASH,
-        reference="C1",
-        paid_on=datetime.date(2026, 11, 29),
-        proof=upload(photo_with_gps()),
-        acting_user=shop["b"],
-    )
+    payout = helpers.payout(chen, "10.00", shop["b"], reference="C1", method="cash")
     args = {
         "parcel": {"pk": shop["parcels"]["chen"].pk},
         "household": {"slug": chen.slug},

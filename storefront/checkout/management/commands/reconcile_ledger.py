@@ -21,15 +21,20 @@ class Command(BaseCommand):
             "order_number"
         )
         try:
-            refunds = self.stripe_refunds()
+            refunds, unreferenced = self.stripe_refunds()
         except payments.PaymentUnavailable as error:
             raise CommandError(str(error)) from error
         report = ledger_reconcile(paid_order_numbers=paid, stripe_refunds=refunds)
-        for problem in report.problems:
+        problems = report.problems + [
+            f"refund {refund_id} of order {number} names no parcel (made outside "
+            "the store?)"
+            for refund_id, number in unreferenced
+        ]
+        for problem in problems:
             self.stdout.write(problem)
-        if report.problems:
+        if problems:
             raise CommandError(
-                f"{len(report.problems)} mismatch(es) in the ledger", returncode=1
+                f"{len(problems)} mismatch(es) in the ledger", returncode=1
             )
         self.stdout.write(
             f"The ledger reconciles: {report.entries_checked} entries of "
@@ -37,12 +42,23 @@ class Command(BaseCommand):
             f"{len(refunds)} refunds."
         )
 
-    def stripe_refunds(self) -> dict[str, Decimal]:
-        """Refunded amounts per reference (a parcel) of this store's refunds."""
+    def stripe_refunds(self) -> tuple[dict[str, Decimal], list[tuple[str, str]]]:
+        """Refunded amounts per reference (a parcel), and this store's refunds
+        that name no parcel (made in Stripe's dashboard, say)."""
+        ours = dict(
+            StripePayment.objects.exclude(payment_intent_id=None).values_list(
+                "payment_intent_id", "order_number"
+            )
+        )
         totals: dict[str, Decimal] = defaultdict(Decimal)
+        unreferenced = []
         for refund in payments.payment_refund_list():
+            if refund.status not in ("succeeded", "pending"):
+                continue  # failed or cancelled: no money moved
             metadata = refund.metadata.to_dict() if refund.metadata else {}
             reference = metadata.get("reference")
-            if reference and refund.status == "succeeded":
+            if reference:
                 totals[reference] += Decimal(refund.amount) / 100
-        return dict(totals)
+            elif refund.payment_intent in ours:
+                unreferenced.append((refund.id, ours[refund.payment_intent]))
+        return dict(totals), unreferenced
