@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery
@@ -35,6 +36,7 @@ from .models import (
     Payout,
 )
 from .notifications import Recipient, notify
+from .roles import BUREAU, ROLE_GROUPS
 
 Partner = get_model("partner", "Partner")
 logger = logging.getLogger(__name__)
@@ -83,9 +85,24 @@ def household_deactivate(*, household: Household) -> Household:
 
 
 @transaction.atomic
+def membership_grant(*, user, organisation: Organisation, role: str) -> Membership:
+    """Make the user a member of the organisation in a role, with its permissions."""
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    return membership
+
+
+def bureau_officer_grant(*, user) -> None:
+    """Give a civil-affairs officer the bureau's read-only role."""
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[BUREAU]))
+
+
+@transaction.atomic
 def caseload_assign(*, household: Household, social_worker) -> None:
     """Give a social worker a household: he may then list and ship for it."""
-    Membership.objects.get_or_create(
+    membership_grant(
         user=social_worker,
         organisation=household.organisation,
         role=MemberRole.SOCIAL_WORKER,

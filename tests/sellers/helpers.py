@@ -26,13 +26,10 @@ _numbers = itertools.count(1)
 
 
 def social_worker(email: str, *households):
-    """A social worker with dashboard access and these households in his caseload."""
-    from django.contrib.auth.models import Permission
-
+    """A social worker (by his role's group) with these households in his caseload."""
     user = User.objects.create_user(
         username=email, email=email, password="pw-social-2026"
     )
-    user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
     for household in households:
         services.caseload_assign(household=household, social_worker=user)
     return user

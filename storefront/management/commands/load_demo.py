@@ -4,7 +4,6 @@ import datetime
 import io
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
@@ -22,7 +21,6 @@ from sellers.models import (
     DisplayLevel,
     Household,
     MemberRole,
-    Membership,
     Organisation,
     PickupPoint,
 )
@@ -118,18 +116,16 @@ class Command(BaseCommand):
         admin = users["admin"]
         admin.is_staff = admin.is_superuser = True
         admin.save()
-        dashboard_access = Permission.objects.get(
-            content_type__app_label="partner", codename="dashboard_access"
-        )
-        cms_access = Permission.objects.get(
-            content_type__app_label="wagtailadmin", codename="access_admin"
-        )
         for username in ("social", "social2"):
-            users[username].user_permissions.add(dashboard_access, cms_access)
-        users["reviewer"].user_permissions.add(cms_access)
-        Membership.objects.create(
+            seller_services.membership_grant(
+                user=users[username],
+                organisation=organisation,
+                role=MemberRole.SOCIAL_WORKER,
+            )
+        seller_services.membership_grant(
             user=users["reviewer"], organisation=organisation, role=MemberRole.REVIEWER
         )
+        seller_services.bureau_officer_grant(user=users["bureau"])
         return users
 
     def create_pages(self):
