@@ -30,6 +30,14 @@ logger = logging.getLogger(__name__)
 PAYMENT_METHOD_ID = re.compile(r"^(card|pm|src)_[A-Za-z0-9]{1,64}$")
 
 
+class IndexView(views.IndexView):
+    """Oscar's first checkout step, whose sign-in form is given the request, so
+    that django-axes can count its failed attempts like any other login."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class PaymentContextMixin:
     """The pay page's context: parcels per household and Stripe.js settings."""
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment."""
 
+import datetime
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "axes",
     # Oscar; the catalogue is our fork (package "catalog", label "catalogue").
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "storefront.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -119,10 +123,22 @@ WSGI_APPLICATION = "storefront.wsgi.application"
 SITE_ID = 1
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt while an account and address are locked out.
+    "storefront.accounts.backends.LockoutBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "customer:login"
+# Login lockout (django-axes): five failures for one account from one address
+# lock that pair for 30 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+AXES_VERBOSE = False
+# Logged lockouts carry no e-mail address or password.
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [

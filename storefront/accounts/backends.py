@@ -1,0 +1,15 @@
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every sign-in form.
+
+    An authenticate() call without a request is no sign-in attempt: Oscar
+    makes one to log a customer in right after he registered, and django-axes
+    would refuse it outright.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
