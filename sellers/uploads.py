@@ -45,6 +45,21 @@ def image_reencode(data: bytes) -> tuple[bytes, str]:
         ) from error
 
 
+def photo_clean(fieldfile) -> ContentFile | None:
+    """A new upload in an image field, re-encoded without metadata under a random
+    name (an uploaded name may carry a person's name); None if the file is not
+    new or is a GIF (kept: re-encoding would drop its animation)."""
+    if not fieldfile or getattr(fieldfile, "_committed", True):
+        return None
+    fieldfile.open("rb")
+    fieldfile.seek(0)
+    data = fieldfile.read()
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return None
+    content, extension = image_reencode(data)
+    return ContentFile(content, name=f"{uuid.uuid4().hex}.{extension}")
+
+
 def proof_clean(upload) -> ContentFile:
     """A receipt scan ready to store: a PDF as sent, an image re-encoded."""
     if upload.size > settings.BANGFU_PAYOUT_PROOF_MAX_BYTES:

@@ -1,12 +1,14 @@
-"""Changes to anything public pages show invalidate the cached pages."""
+"""Uploaded photos lose their metadata; changes to anything public pages show
+invalidate the cached pages."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from sellers import uploads
 from sellers.models import Household
 
 from . import page_cache
@@ -21,6 +23,28 @@ SHOWN_ON_PUBLIC_PAGES = [
     Household,
     get_image_model(),
 ]
+
+
+# Every model with an uploaded photo, and its field: photos of rural households
+# and their ponds carry GPS positions in their EXIF.
+PHOTO_FIELDS = {
+    get_image_model(): "file",
+    get_model("catalogue", "ProductImage"): "original",
+}
+
+
+def strip_photo_metadata(sender, instance, **kwargs):
+    field = PHOTO_FIELDS[sender]
+    cleaned = uploads.photo_clean(getattr(instance, field))
+    if cleaned is None:
+        return
+    setattr(instance, field, cleaned)
+    if hasattr(instance, "_set_image_file_metadata"):
+        instance._set_image_file_metadata()  # Wagtail's size and hash, anew
+
+
+for model in PHOTO_FIELDS:
+    pre_save.connect(strip_photo_metadata, sender=model, dispatch_uid=f"ps-{model}")
 
 
 def invalidate_public_pages(sender, **kwargs):

@@ -318,6 +318,10 @@ BANGFU_ALIPAY_ENABLED = env_bool("BANGFU_ALIPAY_ENABLED", False)
 # Wagtail
 
 WAGTAIL_SITE_NAME = "帮扶集市"
+# Wagtail's upload form refuses what the photo cleaner (sellers/uploads.py)
+# would refuse, with its own message, before the image is saved.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

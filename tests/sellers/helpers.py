@@ -116,11 +116,13 @@ class BrokenEmailBackend:
         raise ConnectionRefusedError("mail server down")
 
 
-def photo_with_gps() -> bytes:
-    """A JPEG carrying a camera make and a GPS position in its EXIF."""
+def photo_with_gps(orientation: int = 1) -> bytes:
+    """A 40 × 30 JPEG carrying a camera make, a GPS position and an orientation
+    in its EXIF (6: the phone was held upright, the picture is 30 × 40)."""
     image = Image.new("RGB", (40, 30), "green")
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = orientation
     exif[0x8825] = {1: "N", 2: (29.0, 43.0, 12.0), 3: "E", 4: (106.0, 38.0, 1.0)}
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)

@@ -1,0 +1,95 @@
+"""Every uploaded photo is stored upright and without EXIF, GPS or its name."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from oscar.core.loading import get_model
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from tests import factories
+from tests.sellers.helpers import photo_with_gps
+
+ProductImage = get_model("catalogue", "ProductImage")
+Image = get_image_model()
+
+
+def stored(fieldfile):
+    fieldfile.open("rb")
+    data = fieldfile.read()
+    fieldfile.close()
+    return data
+
+
+def metadata(data: bytes) -> dict:
+    with PILImage.open(io.BytesIO(data)) as image:
+        return {"exif": dict(image.getexif()), "size": image.size, "info": image.info}
+
+
+def upload(data, name="罗某银家鱼塘.jpg"):
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_a_wagtail_image_is_stored_upright_without_exif_under_a_random_name(db):
+    # when: a phone photo taken upright (orientation 6), with GPS
+    image = Image.objects.create(title="鱼塘", file=upload(photo_with_gps(6)))
+
+    # then
+    data = stored(image.file)
+    found = metadata(data)
+    assert found["exif"] == {}
+    assert "exif" not in found["info"] and "xmp" not in found["info"]
+    assert b"PhoneMaker" not in data
+    assert found["size"] == (30, 40)
+    assert (image.width, image.height, image.file_size) == (30, 40, len(data))
+    assert "罗某银" not in image.file.name
+
+
+def test_its_renditions_carry_no_exif_either(db):
+    image = Image.objects.create(title="鱼塘", file=upload(photo_with_gps(6)))
+
+    rendition = image.get_rendition("fill-20x20")
+
+    assert metadata(stored(rendition.file))["exif"] == {}
+
+
+def test_a_product_photo_is_stored_without_exif(db):
+    product = factories.product_create(household=factories.household_create())
+
+    photo = ProductImage.objects.create(
+        product=product, original=upload(photo_with_gps())
+    )
+
+    data = stored(photo.original)
+    assert metadata(data)["exif"] == {}
+    assert b"PhoneMaker" not in data
+    assert "罗某银" not in photo.original.name
+
+
+def test_the_wagtail_admin_upload_stores_the_photo_without_exif(admin_client, settings):
+    response = admin_client.post(
+        "/cms/images/multiple/add/",
+        {"files[]": upload(photo_with_gps(6))},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+
+    assert response.status_code == 200, response.content[:300]
+    image = Image.objects.get()
+    assert metadata(stored(image.file))["exif"] == {}
+    assert (image.width, image.height) == (30, 40)
+
+
+@pytest.mark.parametrize("size", [(8_000, 7_000)])
+def test_a_photo_over_50_megapixels_is_refused_with_a_message(db, size):
+    from django.core.exceptions import ValidationError
+
+    out = io.BytesIO()
+    PILImage.new("1", size).save(out, "PNG")
+
+    with pytest.raises(ValidationError) as error:
+        Image.objects.create(
+            title="大图", file=SimpleUploadedFile("big.png", out.getvalue())
+        )
+
+    assert error.value.messages == ["图片太大（最多 5000 万像素）。"]
