@@ -1,9 +1,13 @@
 """Reads of the catalogue for our listings: plain ORM, constant query count."""
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from oscar.core.loading import get_model
+
+from .models import ProductCertificate
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -41,6 +45,9 @@ def product_list(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
         )
         .prefetch_attribute_values()
+        .annotate(
+            certified=Exists(certificate_list_valid().filter(product=OuterRef("pk")))
+        )
     )
     if category is not None:
         products = products.filter(
@@ -74,3 +81,19 @@ def product_household(product):
     if not stockrecords:
         return None
     return getattr(stockrecords[0].partner, "household", None)
+
+
+def certificate_list_valid(*, on: datetime.date | None = None) -> QuerySet:
+    """Certificates valid on a day (today, in the store's time zone)."""
+    day = on or timezone.localdate()
+    return ProductCertificate.objects.filter(valid_from__lte=day, valid_until__gte=day)
+
+
+def certificate_get_valid(*, product) -> ProductCertificate | None:
+    """The product's certificate valid today, if any: the one valid longest."""
+    return (
+        certificate_list_valid()
+        .filter(product=product)
+        .order_by("-valid_until")
+        .first()
+    )

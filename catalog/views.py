@@ -156,6 +156,7 @@ class ProductDetailView(oscar_views.ProductDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["household"] = selectors.product_household(self.object)
+        context["certificate"] = selectors.certificate_get_valid(product=self.object)
         story = getattr(context["household"], "story_page", None)
         context["story_page"] = story if story is not None and story.live else None
         return context

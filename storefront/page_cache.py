@@ -19,6 +19,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import PublicVersion
@@ -97,7 +98,8 @@ def is_cacheable(request) -> bool:
 def cache_key(request, version: int) -> str:
     query = sorted((k, request.GET.get(k)) for k in request.GET)
     path = hashlib.sha1(f"{request.path}?{query}".encode()).hexdigest()
-    return f"page:{version}:{get_language()}:{path}"
+    # The day is part of the key: a certificate's badge must go when it expires.
+    return f"page:{version}:{timezone.localdate()}:{get_language()}:{path}"
 
 
 class AnonymousPageCacheMiddleware:

@@ -22,6 +22,7 @@ SHOWN_ON_PUBLIC_PAGES = [
     get_model("partner", "StockRecord"),
     Household,
     get_image_model(),
+    get_model("catalogue", "ProductCertificate"),
 ]
 
 
