@@ -31,13 +31,25 @@ def image_reencode(data: bytes) -> tuple[bytes, str]:
                 raise ValidationError(
                     _("The image is too large (at most 50 megapixels).")
                 )
+            # The colour profile stays (it says nothing about the place or
+            # the person; without it a phone's wide-gamut photo shifts colour).
+            profile = image.info.get("icc_profile")
+            transparent = image.mode in ("RGBA", "LA", "PA") or (
+                "transparency" in image.info
+            )
             image = ImageOps.exif_transpose(image)
-            has_alpha = image.mode in ("RGBA", "LA", "P")
+            if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+                # 16-bit greys: scale to 8 bits, not clip to white.
+                image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
             out = io.BytesIO()
-            if has_alpha:
-                image.convert("RGBA").save(out, "PNG", optimize=True)
+            if transparent or image.mode == "P":
+                image.convert("RGBA").save(
+                    out, "PNG", optimize=True, icc_profile=profile
+                )
                 return out.getvalue(), "png"
-            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            image.convert("RGB").save(
+                out, "JPEG", quality=85, optimize=True, icc_profile=profile
+            )
             return out.getvalue(), "jpg"
     except (OSError, Image.DecompressionBombError, SyntaxError) as error:
         raise ValidationError(

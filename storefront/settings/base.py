@@ -137,8 +137,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_VERBOSE = False
-# Logged lockouts carry no e-mail address or password.
-AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# Recorded attempts carry no address, e-mail or password, under any form's
+# field names (Oscar prefixes its fields).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "login-username",
+    "login-password",
+    "registration-email",
+    "registration-password1",
+    "registration-password2",
+]
+# E-mail addresses match whatever their case: so does the failure count.
+AXES_USERNAME_CALLABLE = "storefront.accounts.backends.lockout_username"
 LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [

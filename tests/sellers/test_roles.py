@@ -30,10 +30,6 @@ def test_the_migration_makes_the_four_roles_with_their_permissions(db):
         "Bureau officers": ["wagtailadmin.access_admin"],
         "Organisation administrators": [
             "partner.dashboard_access",
-            "sellers.change_household",
-            "sellers.change_organisation",
-            "sellers.view_household",
-            "sellers.view_organisation",
             "wagtailadmin.access_admin",
         ],
     }

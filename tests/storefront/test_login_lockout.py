@@ -41,6 +41,40 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
     assert "_auth_user_id" not in client.session
 
 
+def test_another_spelling_of_the_address_counts_against_the_same_account(
+    client, consumer
+):
+    for spelling in (
+        "C@example.com",
+        "c@EXAMPLE.com",
+        "C@Example.Com",
+        "c@example.COM",
+    ):
+        client.post(
+            LOGIN,
+            {"login-username": spelling, "login-password": "x", "login_submit": "1"},
+        )
+    sign_in(client, "wrong-5")
+
+    assert sign_in(client, "right-pass-2026").status_code == 429
+
+
+def test_no_password_or_address_is_recorded_with_an_attempt(client, consumer):
+    from axes.models import AccessAttempt
+
+    sign_in(client, "Hunter2-secret")
+    client.post(
+        "/cms/login/", {"username": "c@example.com", "password": "Hunter2-admin"}
+    )
+
+    # then: the attempt is counted, but what was typed is masked
+    attempt = AccessAttempt.objects.get()
+    recorded = attempt.post_data + attempt.get_data
+    assert attempt.failures_since_start == 2
+    assert "Hunter2" not in recorded
+    assert "c@example.com" not in recorded
+
+
 def test_a_success_before_the_limit_resets_the_count(client, consumer):
     for n in range(4):
         sign_in(client, f"wrong-{n}")

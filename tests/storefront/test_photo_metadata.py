@@ -93,3 +93,44 @@ def test_a_photo_over_50_megapixels_is_refused_with_a_message(db, size):
         )
 
     assert error.value.messages == ["图片太大（最多 5000 万像素）。"]
+
+
+def encoded(image: PILImage.Image, fmt: str, **params) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def test_a_png_with_a_transparent_colour_stays_transparent():
+    from sellers.uploads import image_reencode
+
+    red = PILImage.new("RGB", (8, 8), (255, 0, 0))
+    data, extension = image_reencode(encoded(red, "PNG", transparency=(255, 0, 0)))
+
+    with PILImage.open(io.BytesIO(data)) as image:
+        assert (extension, image.mode, image.getpixel((0, 0))) == (
+            "png",
+            "RGBA",
+            (255, 0, 0, 0),
+        )
+
+
+def test_a_16_bit_grey_photo_is_scaled_not_turned_white():
+    from sellers.uploads import image_reencode
+
+    grey = PILImage.new("I;16", (8, 8), 32768)  # mid grey in 16 bits
+    data, _extension = image_reencode(encoded(grey, "PNG"))
+
+    with PILImage.open(io.BytesIO(data)) as image:
+        assert image.convert("L").getpixel((4, 4)) == 128
+
+
+def test_the_colour_profile_is_kept():
+    from sellers.uploads import image_reencode
+
+    profile = b"display-p3 profile bytes"
+    photo = PILImage.new("RGB", (8, 8), "green")
+    data, _extension = image_reencode(encoded(photo, "JPEG", icc_profile=profile))
+
+    with PILImage.open(io.BytesIO(data)) as image:
+        assert image.info["icc_profile"] == profile
