@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ParcelStatus, PayoutMethod
+from .models import CampaignChannel, ParcelStatus, PayoutMethod
 
 
 class ParcelFilterForm(forms.Form):
@@ -69,3 +69,23 @@ class PayoutForm(forms.Form):
         if proof.size > settings.BANGFU_PAYOUT_PROOF_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return proof
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    channel = forms.ChoiceField(label=_("Channel"), choices=CampaignChannel.choices)
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on"):
+            if data["ends_on"] < data["starts_on"]:
+                raise forms.ValidationError(
+                    _("The campaign cannot end before it starts.")
+                )
+        return data

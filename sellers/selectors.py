@@ -9,10 +9,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from oscar.core.loading import get_model
 
 from .models import (
+    Campaign,
     EntryKind,
     Household,
     LedgerEntry,
     MemberRole,
+    Organisation,
     Parcel,
     ParcelStatus,
     Payout,
@@ -383,3 +385,29 @@ def ledger_reconcile(
         if parcels_total != total:
             problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
     return report
+
+
+def organisation_list_for_member(*, user) -> QuerySet:
+    """The organisations the user works in, in any role."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def campaign_list(*, user) -> QuerySet:
+    """Campaigns of the user's organisations, with their orders and takings."""
+    return (
+        Campaign.objects.filter(
+            organisation__in=organisation_list_for_member(user=user)
+        )
+        .annotate(
+            order_count=Count("orders"),
+            takings=Sum("orders__order__total_incl_tax"),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def campaign_get(*, user, pk: int) -> Campaign:
+    """A campaign of one of the user's organisations (DoesNotExist otherwise)."""
+    return campaign_list(user=user).get(pk=pk)

@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("payouts/<int:pk>/receipt/", views.payout_proof, name="payout-proof"),
     path("household/", views.household_home, name="household"),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
+    path("campaigns/<int:pk>/poster/", views.campaign_poster, name="campaign-poster"),
 ]

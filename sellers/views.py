@@ -8,22 +8,25 @@ Workspace pages are never cached anywhere (no-store).
 import csv
 import uuid
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import CancelForm, ParcelFilterForm, PayoutForm, ShipForm
-from .models import EntryKind, Household, Parcel, ParcelStatus, Payout
+from . import campaigns, selectors, services
+from .forms import CampaignForm, CancelForm, ParcelFilterForm, PayoutForm, ShipForm
+from .models import Campaign, EntryKind, Household, Parcel, ParcelStatus, Payout
 
 STATEMENT_PAGE_SIZE = 50
 
@@ -295,3 +298,75 @@ def household_home(request):
             "summary": selectors.ledger_summary(household=household),
         },
     )
+
+
+# Campaigns
+
+
+def campaign_link(request, campaign: Campaign) -> str:
+    return request.build_absolute_uri(reverse("campaign", args=[campaign.code]))
+
+
+@method_decorator(workspace_view, name="dispatch")
+class CampaignListView(View):
+    template_name = "sellers/workspace/campaigns.html"
+
+    def organisation(self, request):
+        organisation = selectors.organisation_list_for_member(user=request.user).first()
+        if organisation is None:
+            raise PermissionDenied
+        return organisation
+
+    def get(self, request):
+        self.organisation(request)
+        return self.render(request, CampaignForm())
+
+    def post(self, request):
+        organisation = self.organisation(request)
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            campaign = services.campaign_create(
+                organisation=organisation, acting_user=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("The campaign is ready to share."))
+            return redirect("workspace:campaign-poster", pk=campaign.pk)
+        return self.render(request, form, status=400)
+
+    def render(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"campaigns": selectors.campaign_list(user=request.user), "form": form},
+            status=status,
+        )
+
+
+@workspace_view
+def campaign_poster(request, pk: int):
+    try:
+        campaign = selectors.campaign_get(user=request.user, pk=pk)
+    except Campaign.DoesNotExist as error:
+        raise Http404 from error
+    link = campaign_link(request, campaign)
+    qr = segno.make(link, error="m")
+    return render(
+        request,
+        "sellers/workspace/campaign_poster.html",
+        {
+            "campaign": campaign,
+            "link": link,
+            # segno draws the SVG from the link alone: no user input in it.
+            "qr_svg": mark_safe(qr.svg_inline(scale=8)),
+        },
+    )
+
+
+def campaign_landing(request, code: str):
+    """A campaign's short link: remember the campaign for a week, go to the store."""
+    response = redirect("/")
+    today = timezone.localdate()
+    if Campaign.objects.filter(
+        code=code, starts_on__lte=today, ends_on__gte=today
+    ).exists():
+        campaigns.cookie_set(response, code)
+    return response

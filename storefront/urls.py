@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from sellers.views import campaign_landing
+
 
 class SearchRedirectView(RedirectView):
     """Oscar's haystack search page: our catalogue listing searches instead."""
@@ -22,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("workspace/", include("sellers.urls")),
+    path("c/<slug:code>/", campaign_landing, name="campaign"),
     path("shop/search/", SearchRedirectView.as_view()),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

@@ -1,6 +1,9 @@
 from django.db import transaction
 from oscar.apps.checkout import mixins
 
+from sellers import services
+from sellers.campaigns import campaign_code
+
 from .stock import GuardedOrderCreator
 
 
@@ -44,4 +47,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
                 **kwargs,
             )
             self.save_payment_details(order)
+            code = campaign_code(request) if request is not None else None
+            if code:
+                services.order_campaign_record(order=order, code=code)
         return order

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sellers import services
 from sellers.models import EntryKind, LedgerEntry, Parcel, Payout
+from tests import factories
 from tests.sellers import helpers
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")
@@ -509,6 +510,8 @@ B_OBJECT = {
     "payout-create": "household",
     "payout-proof": "payout",
     "household": None,
+    "campaigns": None,
+    "campaign-poster": "campaign",
 }
 
 
@@ -520,7 +523,19 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
 
     chen = shop["chen"]
     payout = helpers.payout(chen, "10.00", shop["b"], reference="C1", method="cash")
+    other_agency = helpers.social_worker(
+        "c@other.example", factories.household_create()
+    )
+    their_campaign = services.campaign_create(
+        organisation=other_agency.memberships.get().organisation,
+        name="陈叔的抖音视频",
+        channel="douyin_video",
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        acting_user=other_agency,
+    )
     args = {
+        "campaign": {"pk": their_campaign.pk},
         "parcel": {"pk": shop["parcels"]["chen"].pk},
         "household": {"slug": chen.slug},
         "payout": {"pk": payout.pk},
