@@ -157,6 +157,11 @@ class ProductDetailView(oscar_views.ProductDetailView):
         context = super().get_context_data(**kwargs)
         context["household"] = selectors.product_household(self.object)
         context["certificate"] = selectors.certificate_get_valid(product=self.object)
+        if context["household"] is not None:
+            household = context["household"]
+            context["share_description"] = (
+                f"{household.display_name} · {household.village}"
+            )
         story = getattr(context["household"], "story_page", None)
         context["story_page"] = story if story is not None and story.live else None
         return context
