@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from .models import (
@@ -411,3 +412,11 @@ def campaign_list(*, user) -> QuerySet:
 def campaign_get(*, user, pk: int) -> Campaign:
     """A campaign of one of the user's organisations (DoesNotExist otherwise)."""
     return campaign_list(user=user).get(pk=pk)
+
+
+def campaign_get_running(*, code: str, day=None) -> Campaign | None:
+    """The campaign of a code if it runs on the day (today by default)."""
+    day = day or timezone.localdate()
+    return Campaign.objects.filter(
+        code=code, starts_on__lte=day, ends_on__gte=day
+    ).first()

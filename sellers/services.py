@@ -40,6 +40,7 @@ from .models import (
 )
 from .notifications import Recipient, notify
 from .roles import BUREAU, ROLE_GROUPS
+from .selectors import campaign_get_running
 
 Partner = get_model("partner", "Partner")
 logger = logging.getLogger(__name__)
@@ -280,6 +281,12 @@ def parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the parcel is cancelled."))
+    sale = LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).first()
+    if sale is None:
+        # Not yet paid: nothing was captured, so nothing is refunded or owed.
+        raise ValidationError(
+            _("The order's payment is not captured yet; try again in a minute.")
+        )
     parcel = _parcel_move(
         parcel=parcel,
         status=ParcelStatus.CANCELLED,
@@ -287,12 +294,6 @@ def parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
         note=reason,
         cancel_reason=reason,
     )
-    sale = LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).first()
-    if sale is None:
-        # Not yet paid: nothing was captured, so nothing is refunded or owed.
-        raise ValidationError(
-            _("The order's payment is not captured yet; try again in a minute.")
-        )
     try:
         refund_id = refund_backend()(
             order_number=parcel.order.number,
@@ -574,10 +575,9 @@ def campaign_create(
 def order_campaign_record(*, order, code: str) -> CampaignOrder | None:
     """Count the order for the campaign whose link the buyer came through, if
     that campaign runs on the day the order is placed."""
-    day = timezone.localdate(order.date_placed)
-    campaign = Campaign.objects.filter(
-        code=code, starts_on__lte=day, ends_on__gte=day
-    ).first()
+    campaign = campaign_get_running(
+        code=code, day=timezone.localdate(order.date_placed)
+    )
     if campaign is None:
         return None
     return CampaignOrder.objects.create(order=order, campaign=campaign)

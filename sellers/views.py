@@ -364,9 +364,6 @@ def campaign_poster(request, pk: int):
 def campaign_landing(request, code: str):
     """A campaign's short link: remember the campaign for a week, go to the store."""
     response = redirect("/")
-    today = timezone.localdate()
-    if Campaign.objects.filter(
-        code=code, starts_on__lte=today, ends_on__gte=today
-    ).exists():
+    if selectors.campaign_get_running(code=code) is not None:
         campaigns.cookie_set(response, code)
     return response
