@@ -136,6 +136,17 @@ class Household(models.Model):
         related_name="household_account",
         help_text=_("Optional: lets the household see what to pack and its earnings."),
     )
+    # Wagtail's page permissions are per group: this group holds the change
+    # permission on the household's story page, and its members are the
+    # household's social workers (sellers.services.caseload_assign).
+    story_editors = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="household_stories",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -162,6 +173,22 @@ class Household(models.Model):
         raise models.ProtectedError(
             _("Households are deactivated, never deleted."), {self}
         )
+
+
+# The protected record's facts (all but its links and timestamp).
+HOUSEHOLD_RECORD_FIELDS = [
+    "legal_name",
+    "id_number",
+    "phone",
+    "address",
+    "members",
+    "assistance_category",
+    "disability",
+    "illness",
+    "bank_name",
+    "bank_account",
+    "notes",
+]
 
 
 class HouseholdRecord(models.Model):
@@ -570,3 +597,130 @@ class CampaignOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.code}:{self.order_id}"
+
+
+class AuditAction(models.TextChoices):
+    PRODUCT_CREATED = "product_created", _("Product listed")
+    PRODUCT_CHANGED = "product_changed", _("Product changed")
+    PRODUCT_DEACTIVATED = "product_deactivated", _("Product taken off sale")
+    PRODUCT_REACTIVATED = "product_reactivated", _("Product back on sale")
+    PRODUCTS_IMPORTED = "products_imported", _("Products imported")
+    RECORD_CHANGED = "record_changed", _("Protected record changed")
+    CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    STORY_SUBMITTED = "story_submitted", _("Story submitted for review")
+    STORY_PUBLISHED = "story_published", _("Story published")
+    STORY_UNPUBLISHED = "story_unpublished", _("Story taken down")
+    CASELOAD_ASSIGNED = "caseload_assigned", _("Household assigned")
+    CASELOAD_REMOVED = "caseload_removed", _("Household unassigned")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Who changed what, when, for which household: append-only.
+
+    `changes` maps a field to [old, new]; for protected fields it holds the
+    field's name only (null values), because reviewers read the trail and
+    are not entitled to the protected facts themselves.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        null=True,
+        blank=True,
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+
+class ConsentScope(models.TextChoices):
+    STORY = "story", _("Story text")
+    PHOTOS = "photos", _("Photos of the household")
+    NAME = "name", _("The household's given name")
+    VILLAGE = "village", _("The household's village")
+
+
+class Consent(models.Model):
+    """A household's recorded consent to be shown, from a signed form.
+
+    A story can go live only while the household has a consent in force; its
+    withdrawal takes the story down and makes the household anonymous.
+    Consents are never edited: a new level is a new consent, and withdrawal
+    stamps the one in force.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="consents"
+    )
+    display_level = models.CharField(
+        _("consented display level"), max_length=20, choices=DisplayLevel.choices
+    )
+    scope = models.JSONField(_("scope"), default=list)
+    given_on = models.DateField(_("signed on"))
+    signed_form = models.FileField(
+        _("signed form"), storage=private_storage, upload_to="consents/%Y/"
+    )
+    witness = models.CharField(_("witness"), max_length=60)
+    minors_appear = models.BooleanField(_("minors appear in the story or photos"))
+    guardian_name = models.CharField(_("guardian"), max_length=60, blank=True)
+    guardian_form = models.FileField(
+        _("guardian's signed form"),
+        storage=private_storage,
+        upload_to="consents/%Y/",
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # One consent in force per household at a time.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_consent_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(minors_appear=False) | ~Q(guardian_name=""),
+                name="consent_guardian_when_minors",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        level = self.get_display_level_display()
+        return f"{self.household.slug} · {level} · {self.given_on}"

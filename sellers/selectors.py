@@ -10,11 +10,14 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from .models import (
+    AuditEvent,
     Campaign,
+    Consent,
     EntryKind,
     Household,
     LedgerEntry,
     MemberRole,
+    Membership,
     Organisation,
     Parcel,
     ParcelStatus,
@@ -420,3 +423,76 @@ def campaign_get_running(*, code: str, day=None) -> Campaign | None:
     return Campaign.objects.filter(
         code=code, starts_on__lte=day, ends_on__gte=day
     ).first()
+
+
+def organisations_where(*, user, roles) -> QuerySet:
+    """The organisations in which the user holds one of `roles`."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role__in=roles
+    ).distinct()
+
+
+AUDIT_READERS = (MemberRole.REVIEWER, MemberRole.ADMINISTRATOR)
+
+
+def audit_event_list(*, user, household: Household | None = None) -> QuerySet:
+    """The audit trail of the organisations the user reviews or administers."""
+    events = AuditEvent.objects.filter(
+        organisation__in=organisations_where(user=user, roles=AUDIT_READERS)
+    ).select_related("actor", "household", "organisation")
+    if household is not None:
+        events = events.filter(household=household)
+    return events
+
+
+def consent_list(*, household: Household) -> QuerySet:
+    """A household's consents, the one in force (if any) first."""
+    return Consent.objects.filter(household=household).select_related(
+        "recorded_by", "withdrawn_by"
+    )
+
+
+def consent_in_force(*, household: Household) -> Consent | None:
+    return Consent.objects.filter(household=household, withdrawn_at=None).first()
+
+
+def caseload_table(*, user) -> list[tuple[Household, list]]:
+    """Households of the organisations the user administers, each with the
+    social workers it is assigned to."""
+    households = (
+        Household.objects.filter(
+            organisation__in=organisations_where(
+                user=user, roles=[MemberRole.ADMINISTRATOR]
+            )
+        )
+        .select_related("partner", "organisation")
+        .prefetch_related("partner__users")
+    )
+    return [
+        (household, list(household.partner.users.all())) for household in households
+    ]
+
+
+def social_worker_list(*, organisations) -> QuerySet:
+    """Active social workers of the organisations."""
+    User = Membership.user.field.related_model
+    return (
+        User.objects.filter(
+            memberships__organisation__in=organisations,
+            memberships__role=MemberRole.SOCIAL_WORKER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def user_reviews(*, user, organisation_id: int) -> bool:
+    """Whether the user is a reviewer of the organisation."""
+    return Membership.objects.filter(
+        user=user, organisation_id=organisation_id, role=MemberRole.REVIEWER
+    ).exists()

@@ -20,10 +20,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from . import uploads
+from . import signals, uploads
 from .models import (
+    HOUSEHOLD_RECORD_FIELDS,
+    AuditAction,
+    AuditEvent,
     Campaign,
     CampaignOrder,
+    Consent,
     DisplayLevel,
     EntryKind,
     Household,
@@ -78,7 +82,13 @@ def household_create(
     HouseholdRecord.objects.create(
         household=household, legal_name=legal_name, **(record or {})
     )
+    household.story_editors = Group.objects.create(name=story_editors_name(household))
+    household.save(update_fields=["story_editors"])
     return household
+
+
+def story_editors_name(household: Household) -> str:
+    return f"Story editors · household {household.pk}"
 
 
 def household_deactivate(*, household: Household) -> Household:
@@ -104,7 +114,7 @@ def bureau_officer_grant(*, user) -> None:
 
 
 @transaction.atomic
-def caseload_assign(*, household: Household, social_worker) -> None:
+def caseload_assign(*, household: Household, social_worker, acting_user=None) -> None:
     """Give a social worker a household: he may then list and ship for it."""
     membership_grant(
         user=social_worker,
@@ -112,6 +122,180 @@ def caseload_assign(*, household: Household, social_worker) -> None:
         role=MemberRole.SOCIAL_WORKER,
     )
     household.partner.users.add(social_worker)
+    if household.story_editors_id:
+        social_worker.groups.add(household.story_editors_id)
+    if acting_user is not None:
+        audit_record(
+            actor=acting_user,
+            household=household,
+            action=AuditAction.CASELOAD_ASSIGNED,
+            subject=social_worker.get_full_name() or social_worker.email,
+        )
+
+
+@transaction.atomic
+def caseload_remove(*, household: Household, social_worker, acting_user) -> None:
+    """Take a household out of a social worker's caseload."""
+    household.partner.users.remove(social_worker)
+    if household.story_editors_id:
+        social_worker.groups.remove(household.story_editors_id)
+    audit_record(
+        actor=acting_user,
+        household=household,
+        action=AuditAction.CASELOAD_REMOVED,
+        subject=social_worker.get_full_name() or social_worker.email,
+    )
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    household: Household | None = None,
+    organisation: Organisation | None = None,
+    subject: str = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Add a line to the audit trail (in the caller's transaction)."""
+    return AuditEvent.objects.create(
+        organisation=organisation or household.organisation,
+        household=household,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        subject=str(subject)[:200],
+        changes=changes or {},
+    )
+
+
+def changes_between(before: dict, after: dict, *, hidden=()) -> dict:
+    """{field: [old, new]} of what differs, as text; hidden fields are named
+    with null values, so the trail says what changed without repeating it."""
+    changed = {}
+    for field, new in after.items():
+        old = before.get(field)
+        if old != new:
+            if field in hidden:
+                changed[field] = [None, None]
+            else:
+                changed[field] = [
+                    None if old is None else str(old),
+                    None if new is None else str(new),
+                ]
+    return changed
+
+
+@transaction.atomic
+def household_record_update(
+    *, household: Household, acting_user, **fields
+) -> HouseholdRecord:
+    """Change the protected record; the audit trail names the fields only."""
+    record = HouseholdRecord.objects.select_for_update().get(household=household)
+    before = {name: getattr(record, name) for name in HOUSEHOLD_RECORD_FIELDS}
+    for name, value in fields.items():
+        if name not in HOUSEHOLD_RECORD_FIELDS:
+            raise TypeError(name)
+        setattr(record, name, value)
+    record.full_clean()
+    changed = changes_between(
+        before,
+        {name: getattr(record, name) for name in HOUSEHOLD_RECORD_FIELDS},
+        hidden=HOUSEHOLD_RECORD_FIELDS,
+    )
+    if changed:
+        record.save()
+        audit_record(
+            actor=acting_user,
+            household=household,
+            action=AuditAction.RECORD_CHANGED,
+            changes=changed,
+        )
+    return record
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    household: Household,
+    acting_user,
+    display_level: str,
+    scope: list[str],
+    given_on: datetime.date,
+    signed_form,
+    witness: str,
+    minors_appear: bool,
+    guardian_name: str = "",
+    guardian_form=None,
+) -> Consent:
+    """Record a signed consent; it replaces the one in force and sets the
+    household's public display level to what was consented."""
+    if minors_appear and not (guardian_name and guardian_form):
+        raise ValidationError(
+            _("Minors appear: the guardian's name and signed form are required.")
+        )
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    now = timezone.now()
+    Consent.objects.filter(household=household, withdrawn_at=None).update(
+        withdrawn_at=now, withdrawn_by=acting_user
+    )
+    consent = Consent(
+        household=household,
+        display_level=display_level,
+        scope=sorted(scope),
+        given_on=given_on,
+        witness=witness,
+        minors_appear=minors_appear,
+        guardian_name=guardian_name if minors_appear else "",
+        recorded_by=acting_user,
+        recorded_at=now,
+    )
+    # Re-encoded (no EXIF/GPS) and under random names, like payout receipts.
+    signed = uploads.proof_clean(signed_form)
+    consent.signed_form.save(signed.name, signed, save=False)
+    if minors_appear:
+        guardian = uploads.proof_clean(guardian_form)
+        consent.guardian_form.save(guardian.name, guardian, save=False)
+    try:
+        consent.save()
+    except BaseException:
+        # No signed form may outlive the consent it proves.
+        for scan in (consent.signed_form, consent.guardian_form):
+            if scan:
+                scan.storage.delete(scan.name)
+        raise
+    if household.display_level != display_level:
+        household.display_level = display_level
+        household.save(update_fields=["display_level"])
+    audit_record(
+        actor=acting_user,
+        household=household,
+        action=AuditAction.CONSENT_RECORDED,
+        subject=consent.get_display_level_display(),
+        changes={
+            "display_level": [None, display_level],
+            "scope": [None, ",".join(consent.scope)],
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, household: Household, acting_user) -> None:
+    """Withdraw the consent in force: the household is anonymous at once and
+    its story is taken down in the same transaction (storefront's receiver)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    withdrawn = Consent.objects.filter(household=household, withdrawn_at=None).update(
+        withdrawn_at=timezone.now(), withdrawn_by=acting_user
+    )
+    if not withdrawn:
+        raise ValidationError(_("This household has no consent in force."))
+    household.display_level = DisplayLevel.ANONYMOUS
+    household.save(update_fields=["display_level"])
+    audit_record(
+        actor=acting_user, household=household, action=AuditAction.CONSENT_WITHDRAWN
+    )
+    signals.consent_withdrawn.send(
+        sender=Household, household=household, acting_user=acting_user
+    )
 
 
 @transaction.atomic

@@ -27,4 +27,21 @@ urlpatterns = [
     path("household/", views.household_home, name="household"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
     path("campaigns/<int:pk>/poster/", views.campaign_poster, name="campaign-poster"),
+    path(
+        "households/<str:slug>/record/", views.household_record, name="household-record"
+    ),
+    path("households/<str:slug>/consent/", views.consent, name="consent"),
+    path(
+        "households/<str:slug>/consent/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
+    path("consents/<int:pk>/<str:which>/", views.consent_scan, name="consent-scan"),
+    path("caseloads/", views.caseloads, name="caseloads"),
+    path(
+        "caseloads/<str:slug>/<int:user_id>/remove/",
+        views.caseload_remove,
+        name="caseload-remove",
+    ),
+    path("audit/", views.audit, name="audit"),
 ]

@@ -25,8 +25,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import campaigns, selectors, services
-from .forms import CampaignForm, CancelForm, ParcelFilterForm, PayoutForm, ShipForm
-from .models import Campaign, EntryKind, Household, Parcel, ParcelStatus, Payout
+from .forms import (
+    CampaignForm,
+    CancelForm,
+    CaseloadForm,
+    ConsentForm,
+    HouseholdRecordForm,
+    ParcelFilterForm,
+    PayoutForm,
+    ShipForm,
+)
+from .models import (
+    Campaign,
+    Consent,
+    EntryKind,
+    Household,
+    MemberRole,
+    Parcel,
+    ParcelStatus,
+    Payout,
+)
 
 STATEMENT_PAGE_SIZE = 50
 
@@ -367,3 +385,162 @@ def campaign_landing(request, code: str):
     if selectors.campaign_get_running(code=code) is not None:
         campaigns.cookie_set(response, code)
     return response
+
+
+# --- Households: protected record, consent, caseloads, audit trail ----------
+
+
+def _caseload_household_or_404(request, slug: str) -> Household:
+    return get_object_or_404(selectors.household_caseload(user=request.user), slug=slug)
+
+
+@workspace_view
+def household_record(request, slug: str):
+    """The protected record: only the household's social workers (and its
+    organisation's administrators) ever see or change it."""
+    household = _caseload_household_or_404(request, slug)
+    form = HouseholdRecordForm(request.POST or None, instance=household.record)
+    if request.method == "POST" and form.is_valid():
+        services.household_record_update(
+            household=household,
+            acting_user=request.user,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(request, _("Saved."))
+        return redirect("listing:household", slug=household.slug)
+    return render(
+        request,
+        "sellers/workspace/household_record.html",
+        {"household": household, "form": form},
+    )
+
+
+@workspace_view
+def consent(request, slug: str):
+    household = _caseload_household_or_404(request, slug)
+    form = ConsentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.consent_record(
+                household=household,
+                acting_user=request.user,
+                guardian_form=data.pop("guardian_form") or None,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("workspace:consent", slug=household.slug)
+    return render(
+        request,
+        "sellers/workspace/consent.html",
+        {
+            "household": household,
+            "form": form,
+            "in_force": selectors.consent_in_force(household=household),
+            "consents": selectors.consent_list(household=household),
+        },
+    )
+
+
+@workspace_view
+@require_POST
+def consent_withdraw(request, slug: str):
+    household = _caseload_household_or_404(request, slug)
+    try:
+        services.consent_withdraw(household=household, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The consent is withdrawn: the household is anonymous and its "
+                "story is offline."
+            ),
+        )
+    return redirect("workspace:consent", slug=household.slug)
+
+
+@workspace_view
+def consent_scan(request, pk: int, which: str):
+    """A signed consent form, to the household's social workers only."""
+    consent = get_object_or_404(
+        Consent.objects.filter(
+            household__in=selectors.household_caseload(user=request.user)
+        ),
+        pk=pk,
+    )
+    scan = {"signed": consent.signed_form, "guardian": consent.guardian_form}.get(which)
+    if not scan:
+        raise Http404
+    return FileResponse(scan.open("rb"), as_attachment=False)
+
+
+def _administered(request):
+    organisations = selectors.organisations_where(
+        user=request.user, roles=[MemberRole.ADMINISTRATOR]
+    )
+    if not organisations:
+        raise PermissionDenied
+    return organisations
+
+
+@workspace_view
+def caseloads(request):
+    """An organisation's administrator assigns households to social workers."""
+    organisations = _administered(request)
+    households = Household.objects.filter(organisation__in=organisations)
+    workers = selectors.social_worker_list(organisations=organisations)
+    form = CaseloadForm(
+        request.POST or None, households=households, social_workers=workers
+    )
+    if request.method == "POST" and form.is_valid():
+        services.caseload_assign(
+            household=form.cleaned_data["household"],
+            social_worker=form.cleaned_data["social_worker"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Assigned."))
+        return redirect("workspace:caseloads")
+    return render(
+        request,
+        "sellers/workspace/caseloads.html",
+        {"form": form, "table": selectors.caseload_table(user=request.user)},
+    )
+
+
+@workspace_view
+@require_POST
+def caseload_remove(request, slug: str, user_id: int):
+    organisations = _administered(request)
+    household = get_object_or_404(
+        Household.objects.filter(organisation__in=organisations), slug=slug
+    )
+    worker = get_object_or_404(household.partner.users.all(), pk=user_id)
+    services.caseload_remove(
+        household=household, social_worker=worker, acting_user=request.user
+    )
+    messages.success(request, _("Unassigned."))
+    return redirect("workspace:caseloads")
+
+
+@workspace_view
+def audit(request):
+    """The audit trail, for the organisation's reviewers and administrators."""
+    if not selectors.organisations_where(
+        user=request.user, roles=selectors.AUDIT_READERS
+    ):
+        raise PermissionDenied
+    events = selectors.audit_event_list(user=request.user)
+    household = request.GET.get("household", "")
+    if household:
+        events = events.filter(household__slug=household)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sellers/workspace/audit.html",
+        {"page": page, "household": household},
+    )

@@ -112,7 +112,36 @@ def page_tree():
     return home, index
 
 
-def story_create(*, index, household, title: str | None = None, body=None):
+def consent_create(household, *, by=None, scope=("story", "village", "name", "photos")):
+    """The household's signed consent, recorded through the service."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    by = (
+        by
+        or get_user_model().objects.get_or_create(
+            username="consent-recorder", defaults={"email": "recorder@agency.example"}
+        )[0]
+    )
+    return services.consent_record(
+        household=household,
+        acting_user=by,
+        display_level=household.display_level,
+        scope=list(scope),
+        given_on=date(2026, 11, 1),
+        signed_form=ContentFile(b"%PDF-1.4\n% signed\n", name="form.pdf"),
+        witness="村主任",
+        minors_appear=False,
+    )
+
+
+def story_create(
+    *, index, household, title: str | None = None, body=None, consent=True
+):
+    """A live story page; the household's consent is recorded first (a story
+    cannot go live without it) unless consent=False."""
+    if consent and household.consents.filter(withdrawn_at=None).first() is None:
+        consent_create(household)
     story = HouseholdStoryPage(
         title=title or f"{household.display_name}的故事",
         slug=household.slug,

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sellers import services
-from sellers.models import EntryKind, LedgerEntry, Parcel, Payout
+from sellers.models import Consent, EntryKind, LedgerEntry, Parcel, Payout
 from tests import factories
 from tests.sellers import helpers
 
@@ -513,10 +513,19 @@ B_OBJECT = {
     "household": None,
     "campaigns": None,
     "campaign-poster": "campaign",
+    "household-record": "household",
+    "consent": "household",
+    "consent-withdraw": "household",
+    "consent-scan": "consent",
+    "caseloads": None,
+    "caseload-remove": "caseload",
+    "audit": None,
 }
 
 
-POST_ONLY = {"ship", "deliver", "cancel"}
+POST_ONLY = {"ship", "deliver", "cancel", "consent-withdraw", "caseload-remove"}
+# A is no organisation administrator: refused before any lookup.
+NOT_FOUND_BUT = {"caseload-remove": 403}
 
 
 def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
@@ -538,7 +547,10 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
         ends_on=datetime.date(2026, 12, 31),
         acting_user=other_agency,
     )
+    consent = factories.consent_create(chen, by=shop["b"])
     args = {
+        "consent": {"pk": consent.pk, "which": "signed"},
+        "caseload": {"slug": chen.slug, "user_id": shop["b"].pk},
         "campaign": {"pk": their_campaign.pk},
         "parcel": {"pk": shop["parcels"]["chen"].pk},
         "household": {"slug": chen.slug},
@@ -558,6 +570,9 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
                 continue  # A's own pages: checked for B's names below
             # the posting-only views refuse a GET before looking anything up
             expected = 405 if method == "get" and name in POST_ONLY else 404
+            expected = (
+                NOT_FOUND_BUT.get(name, expected) if expected == 404 else expected
+            )
             assert response.status_code == expected, (method, url)
             assert "陈叔" not in body.decode(), (method, url)
     for url in ("/workspace/parcels/", "/workspace/parcels/?status=to_pack"):
@@ -566,3 +581,5 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
     chen_parcel = Parcel.objects.get(pk=shop["parcels"]["chen"].pk)
     assert chen_parcel.status == "to_pack"
     assert (LedgerEntry.objects.count(), Payout.objects.count()) == (entries, 1)
+    assert Consent.objects.get(pk=consent.pk).withdrawn_at is None
+    assert set(chen.partner.users.all()) == {shop["b"]}
