@@ -97,3 +97,36 @@ def certificate_get_valid(*, product) -> ProductCertificate | None:
         .order_by("-valid_until")
         .first()
     )
+
+
+def household_listing(*, household) -> QuerySet:
+    """Every product of a household, on sale or not, for its social workers."""
+    return (
+        Product.objects.filter(stockrecords__partner=household.partner)
+        .prefetch_related(
+            "stockrecords",
+            "categories",
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
+        )
+        .prefetch_attribute_values()
+        .order_by("-is_public", "-date_updated", "-id")
+    )
+
+
+def listing_product_get(*, households: QuerySet, pk: int):
+    """(product, household) if the product belongs to one of `households`
+    (the user's caseload); Product.DoesNotExist otherwise."""
+    stockrecord = (
+        StockRecord.objects.select_related("product", "partner__household")
+        .filter(product_id=pk, partner__household__in=households)
+        .first()
+    )
+    if stockrecord is None:
+        raise Product.DoesNotExist
+    return stockrecord.product, stockrecord.partner.household
+
+
+def produce_categories() -> QuerySet:
+    """The categories a product can be listed in (the leaves of the tree)."""
+    Category = get_model("catalogue", "Category")
+    return Category.objects.filter(numchild=0).order_by("path")

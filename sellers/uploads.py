@@ -83,3 +83,29 @@ def proof_clean(upload) -> ContentFile:
         content, extension = image_reencode(data)
     # A random name: the uploaded name may carry a person's name.
     return ContentFile(content, name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def photo_check(upload) -> None:
+    """Refuse, with a clear message, a photo that is too big or not an image,
+    reading only its header (the photo is re-encoded when it is stored)."""
+    if upload.size > settings.BANGFU_PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo is larger than 10 MB."))
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                kind = image.format
+    except (OSError, Image.DecompressionBombError, SyntaxError) as error:
+        raise ValidationError(
+            _("The file is not an image we can read (JPEG, PNG or WebP).")
+        ) from error
+    finally:
+        upload.seek(0)
+    if kind not in ("JPEG", "PNG", "WEBP", "MPO"):
+        raise ValidationError(
+            _("The file is not an image we can read (JPEG, PNG or WebP).")
+        )
+    if width * height > MAX_PIXELS:
+        raise ValidationError(_("The image is too large (at most 50 megapixels)."))

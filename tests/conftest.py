@@ -15,9 +15,16 @@ _SERIALIZED: dict[str, str] = {}
 def django_db_setup(django_db_setup, django_db_blocker):
     """Keep the data migrations' rows (Wagtail's root page, China, the Stripe
     source type…) as serialized when the test database was made."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     _SERIALIZED["default"] = getattr(connection, "_test_serialized_contents", "")
+    # Restoring those rows builds Wagtail task models, whose __init__ looks up
+    # their content type; uncached, that lookup would insert a new row ahead of
+    # the restored one (a unique-constraint failure). Cache them all now.
+    with django_db_blocker.unblock():
+        ContentType.objects.get_for_models(*apps.get_models())
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from oscar.apps.dashboard import views as dashboard_views
+from oscar.apps.dashboard.catalogue import views as catalogue_views
 from oscar.apps.dashboard.orders import views as oscar_views
 
+from catalog import selectors as catalog_selectors
 from sellers import selectors
 
 
@@ -36,3 +38,26 @@ class IndexView(dashboard_views.IndexView):
         if request.user.is_authenticated and _is_partner_user(request):
             return redirect("workspace:parcels")
         return super().dispatch(request, *args, **kwargs)
+
+
+class ProductListView(catalogue_views.ProductListView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and _is_partner_user(request):
+            return redirect("listing:households")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ProductCreateUpdateView(catalogue_views.ProductCreateUpdateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and _is_partner_user(request)):
+            return super().dispatch(request, *args, **kwargs)
+        if request.method != "GET" or "pk" not in kwargs:
+            raise PermissionDenied  # listing happens in the workspace, audited
+        try:
+            catalog_selectors.listing_product_get(
+                households=selectors.household_caseload(user=request.user),
+                pk=kwargs["pk"],
+            )
+        except catalog_selectors.Product.DoesNotExist as error:
+            raise Http404 from error
+        return redirect("listing:edit", pk=kwargs["pk"])

@@ -1,0 +1,75 @@
+"""Forms of the listing workspace (social workers, on a phone)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sellers import uploads
+
+from . import selectors
+
+UNITS = ["斤", "公斤", "只", "个", "盒", "袋", "箱", "瓶", "把", "条"]
+
+
+class ListingForm(forms.Form):
+    title = forms.CharField(label=_("Product name"), max_length=255)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=selectors.produce_categories(), empty_label=None
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"list": "units", "autocomplete": "off"}),
+        help_text=_("斤, 只, 盒 … what one item of the price is."),
+    )
+    price = forms.DecimalField(
+        label=_("Price per unit (¥)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    available = forms.IntegerField(
+        label=_("Available to sell"),
+        min_value=0,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    harvest_date = forms.DateField(
+        label=_("Harvest date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*", "capture": "environment"}
+        ),
+        help_text=_("Take it on the spot; its location data is removed."),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            uploads.photo_check(photo)
+        return photo
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

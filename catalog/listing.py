@@ -1,0 +1,204 @@
+"""The listing workspace: a social worker lists and updates his households'
+products from a phone (Oscar's dashboard is not usable on one).
+
+Each view reaches households through the user's caseload and products through
+their household's stock record: anything outside the caseload is a 404.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sellers import selectors as sellers_selectors
+from sellers.views import workspace_view
+
+from . import imports, selectors, services
+from .forms import UNITS, ImportForm, ListingForm
+from .models import ImportStatus, ProductImport
+
+
+def _households(request):
+    return sellers_selectors.household_caseload(user=request.user)
+
+
+def _household_or_404(request, slug: str):
+    return get_object_or_404(_households(request), slug=slug)
+
+
+def _product_or_404(request, pk: int):
+    try:
+        return selectors.listing_product_get(households=_households(request), pk=pk)
+    except selectors.Product.DoesNotExist as error:
+        raise Http404 from error
+
+
+@workspace_view
+def household_list(request):
+    households = _households(request).annotate(
+        on_sale=Count(
+            "partner__stockrecords",
+            filter=Q(partner__stockrecords__product__is_public=True),
+        )
+    )
+    if not households:
+        raise Http404
+    return render(
+        request, "catalog/listing/households.html", {"households": households}
+    )
+
+
+@workspace_view
+def household_products(request, slug: str):
+    household = _household_or_404(request, slug)
+    return render(
+        request,
+        "catalog/listing/products.html",
+        {
+            "household": household,
+            "products": selectors.household_listing(household=household),
+        },
+    )
+
+
+def _form_page(request, form, household, product=None):
+    return render(
+        request,
+        "catalog/listing/form.html",
+        {"form": form, "household": household, "product": product, "units": UNITS},
+    )
+
+
+@workspace_view
+def product_create(request, slug: str):
+    household = _household_or_404(request, slug)
+    if not household.is_active:
+        raise Http404
+    form = ListingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        product = services.product_list_for_household(
+            household=household,
+            acting_user=request.user,
+            photo=data.pop("photo") or None,
+            **data,
+        )
+        messages.success(
+            request, _("“%(title)s” is on sale.") % {"title": product.title}
+        )
+        return redirect("listing:household", slug=household.slug)
+    return _form_page(request, form, household)
+
+
+@workspace_view
+def product_edit(request, pk: int):
+    product, household = _product_or_404(request, pk)
+    stockrecord = product.stockrecords.get(partner=household.partner)
+    initial = {
+        "title": product.title,
+        "category": product.categories.first(),
+        "unit": getattr(product.attr, "unit", ""),
+        "price": stockrecord.price,
+        "available": stockrecord.num_in_stock - (stockrecord.num_allocated or 0),
+        "harvest_date": getattr(product.attr, "available_from", None),
+        "description": product.description,
+    }
+    form = ListingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo") or None
+        services.product_update(
+            product=product,
+            household=household,
+            acting_user=request.user,
+            photo=photo,
+            **data,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("listing:household", slug=household.slug)
+    return _form_page(request, form, household, product)
+
+
+@workspace_view
+@require_POST
+def product_on_sale(request, pk: int):
+    product, household = _product_or_404(request, pk)
+    on_sale = request.POST.get("on_sale") == "1"
+    services.product_set_on_sale(
+        product=product, household=household, acting_user=request.user, on_sale=on_sale
+    )
+    if on_sale:
+        messages.success(
+            request, _("“%(title)s” is on sale again.") % {"title": product.title}
+        )
+    else:
+        messages.success(
+            request, _("“%(title)s” is off sale.") % {"title": product.title}
+        )
+    return redirect("listing:household", slug=household.slug)
+
+
+@workspace_view
+def import_upload(request, slug: str):
+    household = _household_or_404(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_preview(
+                household=household,
+                acting_user=request.user,
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("listing:import", pk=job.pk)
+    return render(
+        request,
+        "catalog/listing/import_upload.html",
+        {"household": household, "form": form, "max_rows": imports.MAX_ROWS},
+    )
+
+
+@workspace_view
+def import_template(request):
+    """An empty sheet with the columns the import reads (opens in Excel)."""
+    if not _households(request).exists():
+        raise PermissionDenied
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(imports.TEMPLATE_HEADER)
+    writer.writerow(["鲜活草鱼", "鲜鱼", "斤", "18.00", "40", "2026-11-20", "塘里现捞"])
+    return response
+
+
+@workspace_view
+def import_detail(request, pk: int):
+    job = get_object_or_404(
+        ProductImport.objects.filter(household__in=_households(request)).select_related(
+            "household"
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        try:
+            imports.import_queue(job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("listing:import", pk=job.pk)
+    return render(
+        request,
+        "catalog/listing/import_detail.html",
+        {
+            "job": job,
+            "household": job.household,
+            "in_progress": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        },
+    )
