@@ -25,17 +25,20 @@ LOCAL_STRIPE := STRIPE_SECRET_KEY=sk_test_bangfu_local STRIPE_PUBLISHABLE_KEY=pk
 run: messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
-ifeq ($(STRIPE_SECRET_KEY),)
-	@state=$$(mktemp -d); \
-	$(PY) -m storefront.checkout.devstripe --port $(STRIPE_PORT) --state-dir $$state \
-		--webhook-url http://$(ADDR)/shop/checkout/stripe/webhook/ \
-		--webhook-secret whsec_bangfu_local & stripe_pid=$$!; \
-	trap "kill $$stripe_pid" EXIT INT TERM; \
-	echo "localstripe on 127.0.0.1:$(STRIPE_PORT); test card 4242 4242 4242 4242"; \
-	$(LOCAL_STRIPE) $(PY) manage.py runserver $(ADDR)
-else
-	$(PY) manage.py runserver $(ADDR)
-endif
+	@# The task worker (imports, Wagtail's indexes) runs beside the server.
+	@$(PY) manage.py db_worker --no-startup-delay --verbosity 0 & worker_pid=$$!; \
+	trap "kill $$worker_pid" EXIT INT TERM; \
+	if [ -z "$(STRIPE_SECRET_KEY)" ]; then \
+		state=$$(mktemp -d); \
+		$(PY) -m storefront.checkout.devstripe --port $(STRIPE_PORT) --state-dir $$state \
+			--webhook-url http://$(ADDR)/shop/checkout/stripe/webhook/ \
+			--webhook-secret whsec_bangfu_local & stripe_pid=$$!; \
+		trap "kill $$worker_pid $$stripe_pid" EXIT INT TERM; \
+		echo "localstripe on 127.0.0.1:$(STRIPE_PORT); test card 4242 4242 4242 4242"; \
+		$(LOCAL_STRIPE) $(PY) manage.py runserver $(ADDR); \
+	else \
+		$(PY) manage.py runserver $(ADDR); \
+	fi
 
 test: messages
 	$(PY) -m pytest $(PYTEST_ARGS)

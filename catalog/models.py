@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,56 @@ class ProductCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.number}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, not imported")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Stopped by an error")
+
+
+class ProductImport(models.Model):
+    """A spreadsheet of products and stock for one household: checked row by
+    row first (nothing saved), then imported off the request by a task."""
+
+    household = models.ForeignKey(
+        "sellers.Household", on_delete=models.PROTECT, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(storage=PrivateStorage(), upload_to="imports/%Y/")
+    file_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    # [{"row": 2, "action": "create"|"update", "values": {...}, "errors": [...]}]
+    preview = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for row in self.preview if row["errors"])
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
 # Oscar's models are imported last so that any model defined above replaces

@@ -1,0 +1,11 @@
+"""Background work of the catalogue (django-tasks: a database queue and its
+worker in production and `make run`, run at once in the tests)."""
+
+from django_tasks import task
+
+from . import imports
+
+
+@task()
+def product_import_run(job_id: int) -> None:
+    imports.import_run(job_id)
