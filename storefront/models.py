@@ -1,13 +1,15 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page
+from wagtail.models import Page, Task, TaskState
 
 from catalog.selectors import product_list_for_households
 from sellers import selectors as seller_selectors
+from sellers.models import MemberRole
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -116,7 +118,9 @@ class HouseholdStoryPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("household"),
+        # Set when the page is made (storefront.stories.story_page_get_or_create)
+        # and never moved to another household from the editor.
+        FieldPanel("household", read_only=True),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
@@ -125,6 +129,23 @@ class HouseholdStoryPage(Page):
 
     class Meta:
         verbose_name = _("household story page")
+
+    def clean(self):
+        """No story goes live without the household's consent to its story.
+
+        Every way of publishing (the publish button, a workflow's approval,
+        a scheduled publication, code) saves the live page through here.
+        """
+        super().clean()
+        if self.live and self.household_id:
+            consent = seller_selectors.consent_in_force(household=self.household)
+            if consent is None or "story" not in consent.scope:
+                raise ValidationError(
+                    _(
+                        "This household has not consented to its story being "
+                        "shown: record its consent before publishing."
+                    )
+                )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -157,3 +178,66 @@ class PublicVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class StoryReviewTask(Task):
+    """A story's review by a reviewer of the household's own organisation.
+
+    Approve is offered only while the household's consent is in force; the
+    approval publishes the story (storefront.stories.publish_workflow_state).
+    """
+
+    admin_form_fields = Task.admin_form_fields
+
+    class Meta:
+        verbose_name = _("organisation review")
+        verbose_name_plural = _("organisation reviews")
+
+    @staticmethod
+    def _household(obj):
+        page = getattr(obj, "specific", obj)
+        return getattr(page, "household", None)
+
+    def _reviews(self, obj, user) -> bool:
+        if user.is_superuser:
+            return True
+        household = self._household(obj)
+        return household is not None and seller_selectors.user_reviews(
+            user=user, organisation_id=household.organisation_id
+        )
+
+    def user_can_access_editor(self, obj, user):
+        return self._reviews(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._reviews(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._reviews(obj, user)
+
+    def get_actions(self, obj, user):
+        if not self._reviews(obj, user):
+            return []
+        actions = [("reject", _("Request changes"), True)]
+        consent = seller_selectors.consent_in_force(household=self._household(obj))
+        if consent is not None and "story" in consent.scope:
+            actions += [
+                ("approve", _("Approve and publish"), False),
+                ("approve", _("Approve with comment"), True),
+            ]
+        return actions
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return states
+        pages = HouseholdStoryPage.objects.filter(
+            household__organisation__in=seller_selectors.organisations_where(
+                user=user, roles=[MemberRole.REVIEWER]
+            )
+        ).values_list("pk", flat=True)
+        return states.filter(workflow_state__object_id__in=[str(pk) for pk in pages])
+
+    @classmethod
+    def get_description(cls):
+        return _("A reviewer of the household's organisation approves the story.")

@@ -5,13 +5,16 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
-from sellers.models import Household
+from sellers.models import AuditAction, Household
+from sellers.services import audit_record
+from sellers.signals import consent_withdrawn
 
-from . import page_cache
+from . import page_cache, stories
+from .models import HouseholdIndexPage, HouseholdStoryPage
 
 SHOWN_ON_PUBLIC_PAGES = [
     get_model("catalogue", "Product"),
@@ -65,3 +68,48 @@ for model in SHOWN_ON_PUBLIC_PAGES:
 @receiver(post_delete, sender=Page)
 def invalidate_on_page_change(sender, **kwargs):
     page_cache.version_bump()
+
+
+# Household stories: permissions, review workflow, consent (storefront/stories.py).
+
+
+@receiver(post_save, sender=HouseholdIndexPage, dispatch_uid="story-workflow")
+def attach_story_workflow(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        stories.story_workflow_attach(instance)
+
+
+@receiver(post_save, sender=HouseholdStoryPage, dispatch_uid="story-editors")
+def grant_story_editors(sender, instance, raw=False, **kwargs):
+    if not raw:
+        stories.story_permissions_grant(instance)
+
+
+@receiver(consent_withdrawn, dispatch_uid="story-take-down")
+def take_story_down(sender, household, acting_user, **kwargs):
+    stories.story_take_down(household=household, acting_user=acting_user)
+
+
+STORY_LOG_ACTIONS = {
+    "wagtail.workflow.start": AuditAction.STORY_SUBMITTED,
+    "wagtail.publish": AuditAction.STORY_PUBLISHED,
+    "wagtail.unpublish": AuditAction.STORY_UNPUBLISHED,
+}
+
+
+@receiver(post_save, sender=PageLogEntry, dispatch_uid="story-audit")
+def audit_story_log(sender, instance, created, raw=False, **kwargs):
+    """Wagtail logs who submitted, published or unpublished a page: stories'
+    entries join the household's audit trail."""
+    action = STORY_LOG_ACTIONS.get(instance.action)
+    if not created or raw or action is None:
+        return
+    story = HouseholdStoryPage.objects.filter(pk=instance.page_id).first()
+    if story is None:
+        return
+    audit_record(
+        actor=instance.user,
+        household=story.household,
+        action=action,
+        subject=story.title,
+    )

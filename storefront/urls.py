@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from sellers.views import campaign_landing
 
+from .stories import story_edit
+
 
 class SearchRedirectView(RedirectView):
     """Oscar's haystack search page: our catalogue listing searches instead."""
@@ -23,6 +25,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("workspace/listing/", include("catalog.listing_urls")),
+    path("workspace/stories/<str:slug>/", story_edit, name="story-edit"),
     path("workspace/", include("sellers.urls")),
     path("c/<slug:code>/", campaign_landing, name="campaign"),
     path("shop/search/", SearchRedirectView.as_view()),

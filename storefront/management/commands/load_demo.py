@@ -46,6 +46,7 @@ DEMO_ACCOUNTS = [
     ("social", "social@bangfu.example", "social worker (households 1–8)"),
     ("social2", "social2@bangfu.example", "social worker (households 9–16)"),
     ("reviewer", "reviewer@bangfu.example", "organisation reviewer"),
+    ("orgadmin", "orgadmin@bangfu.example", "organisation administrator (caseloads)"),
     ("bureau", "bureau@bangfu.example", "bureau officer (read-only)"),
     (
         "household",
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                     harvest,
                     seed=number * 10 + offer_number,
                 )
+            self.record_consent(household, social_worker)
             self.create_story(index, household, row)
 
     def create_users(self, organisation):
@@ -124,6 +126,11 @@ class Command(BaseCommand):
             )
         seller_services.membership_grant(
             user=users["reviewer"], organisation=organisation, role=MemberRole.REVIEWER
+        )
+        seller_services.membership_grant(
+            user=users["orgadmin"],
+            organisation=organisation,
+            role=MemberRole.ADMINISTRATOR,
         )
         seller_services.bureau_officer_grant(user=users["bureau"])
         return users
@@ -255,6 +262,27 @@ class Command(BaseCommand):
             display_order=0,
         )
         return product
+
+    def record_consent(self, household: Household, social_worker):
+        """The consent each demo household signed (a stand-in scan)."""
+        scope = {
+            DisplayLevel.ANONYMOUS: ["story"],
+            DisplayLevel.VILLAGE: ["story", "village"],
+            DisplayLevel.GIVEN_NAME: ["story", "village", "name"],
+            DisplayLevel.FULL_STORY: ["story", "village", "name", "photos"],
+        }[household.display_level]
+        seller_services.consent_record(
+            household=household,
+            acting_user=social_worker,
+            display_level=household.display_level,
+            scope=scope,
+            given_on=timezone.localdate() - datetime.timedelta(days=10),
+            signed_form=ContentFile(
+                b"%PDF-1.4\n% demo consent form\n", name="consent.pdf"
+            ),
+            witness="村委会主任",
+            minors_appear=False,
+        )
 
     def create_story(self, index, household: Household, row):
         story_paragraphs = row[8]

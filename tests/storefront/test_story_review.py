@@ -1,0 +1,199 @@
+"""Stories: each social worker edits his own households' stories; a reviewer of
+the household's organisation approves them; none goes live without consent,
+and withdrawing consent takes it down at once."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.models import TaskState, WorkflowState
+
+from sellers import services
+from sellers.models import AuditAction, AuditEvent, DisplayLevel, MemberRole
+from storefront import stories
+from storefront.models import HouseholdStoryPage
+from tests import factories
+from tests.sellers.helpers import two_caseloads
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(pages):
+    _home, index = pages
+    _products, (luo, wang, chen), (worker_a, worker_b) = two_caseloads()
+    organisation = luo.organisation
+    reviewer = User.objects.create_user(
+        username="rev", email="rev@agency.example", password="pw"
+    )
+    services.membership_grant(
+        user=reviewer, organisation=organisation, role=MemberRole.REVIEWER
+    )
+    stranger = User.objects.create_user(
+        username="rev2", email="rev2@other.example", password="pw"
+    )
+    services.membership_grant(
+        user=stranger,
+        organisation=factories.OrganisationFactory(),
+        role=MemberRole.REVIEWER,
+    )
+    return {
+        "index": index,
+        "luo": luo,
+        "chen": chen,
+        "a": worker_a,
+        "b": worker_b,
+        "reviewer": reviewer,
+        "stranger": stranger,
+    }
+
+
+def fresh(user):
+    # Wagtail caches page permissions on the user object.
+    return User.objects.get(pk=user.pk)
+
+
+def draft(world, household="luo", by="a"):
+    return stories.story_page_get_or_create(
+        household=world[household], acting_user=world[by]
+    )
+
+
+def test_a_social_worker_edits_his_households_stories_only_and_cannot_publish(world):
+    luo_page, chen_page = draft(world, "luo", "a"), draft(world, "chen", "b")
+
+    a_on_luo = luo_page.permissions_for_user(fresh(world["a"]))
+    a_on_chen = chen_page.permissions_for_user(fresh(world["a"]))
+
+    assert (a_on_luo.can_edit(), a_on_luo.can_publish()) == (True, False)
+    assert (a_on_chen.can_edit(), a_on_chen.can_publish()) == (False, False)
+    assert not luo_page.permissions_for_user(fresh(world["b"])).can_edit()
+
+
+def test_wagtail_admin_edit_view_follows_the_caseload(client, world):
+    luo_page, chen_page = draft(world, "luo", "a"), draft(world, "chen", "b")
+    client.force_login(world["a"])
+
+    own = client.get(reverse("wagtailadmin_pages:edit", args=[luo_page.pk]))
+    other = client.get(reverse("wagtailadmin_pages:edit", args=[chen_page.pk]))
+
+    assert own.status_code == 200
+    assert other.status_code == 302  # Wagtail: "Sorry, you do not have permission"
+    assert other["Location"] == reverse("wagtailadmin_home")
+
+
+def test_story_edit_link_makes_one_draft_and_opens_the_editor(client, world):
+    client.force_login(world["a"])
+
+    first = client.get(reverse("story-edit", args=["luo"]))
+    second = client.get(reverse("story-edit", args=["luo"]))
+    others = client.get(reverse("story-edit", args=["chen"]))
+
+    page = HouseholdStoryPage.objects.get(household=world["luo"])
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("wagtailadmin_pages:edit", args=[page.pk])
+    )
+    assert not page.live
+    assert others.status_code == 404
+    assert not HouseholdStoryPage.objects.filter(household=world["chen"]).exists()
+
+
+def test_no_consent_no_publishing_by_any_path(world):
+    page = draft(world)
+
+    with pytest.raises(ValidationError) as error:
+        page.get_latest_revision().publish(skip_permission_checks=True)
+
+    assert error.value.messages == [
+        "这户人家尚未同意公开其故事：请先登记知情同意，再发布。"
+    ]
+    page = HouseholdStoryPage.objects.get(pk=page.pk)
+    assert not page.live
+
+
+def submit(world, page):
+    page.save_revision(user=world["a"])
+    return page.get_workflow().start(page, world["a"])
+
+
+def test_reviewer_of_the_organisation_approves_and_the_story_goes_live(world):
+    factories.consent_create(world["luo"])
+    page = draft(world)
+    submit(world, page)
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    task = task_state.task.specific
+
+    assert [name for name, *_ in task.get_actions(page, world["reviewer"])] == [
+        "reject",
+        "approve",
+        "approve",
+    ]
+    assert task.get_actions(page, world["stranger"]) == []
+    assert task.get_actions(page, world["a"]) == []
+    assert list(TaskState.objects.reviewable_by(world["reviewer"])) == [task_state]
+    assert list(TaskState.objects.reviewable_by(world["stranger"])) == []
+
+    task.on_action(task_state, world["reviewer"], "approve")
+
+    page = HouseholdStoryPage.objects.get(pk=page.pk)
+    assert page.live
+    trail = list(
+        AuditEvent.objects.filter(household=world["luo"])
+        .order_by("id")
+        .values_list("action", "actor__email")
+    )
+    assert trail[-2:] == [
+        (AuditAction.STORY_SUBMITTED, "a@agency.example"),
+        (AuditAction.STORY_PUBLISHED, "rev@agency.example"),
+    ]
+
+
+def test_without_consent_the_reviewer_can_only_ask_for_changes(world):
+    page = draft(world)
+    submit(world, page)
+    page.refresh_from_db()
+    task = page.current_workflow_task_state.task.specific
+
+    assert [name for name, *_ in task.get_actions(page, world["reviewer"])] == [
+        "reject"
+    ]
+
+
+def test_withdrawing_consent_takes_the_story_down_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    luo = world["luo"]
+    story = factories.story_create(index=world["index"], household=luo)
+    assert client.get(story.url).status_code == 200
+    # A review in progress would put it back on approval: it is cancelled.
+    story.save_revision(user=world["a"])
+    story.get_workflow().start(story, world["a"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consent_withdraw(household=luo, acting_user=world["a"])
+
+    story = HouseholdStoryPage.objects.get(pk=story.pk)
+    luo.refresh_from_db()
+    assert not story.live
+    assert luo.display_level == DisplayLevel.ANONYMOUS
+    assert str(luo.display_name) == "一户农户"
+    assert client.get(story.url).status_code == 404
+    assert WorkflowState.objects.get(object_id=str(story.pk)).status == "cancelled"
+    assert list(
+        AuditEvent.objects.filter(household=luo)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )[-2:] == [AuditAction.CONSENT_WITHDRAWN, AuditAction.STORY_UNPUBLISHED]
+
+
+def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
+    with pytest.raises(ValidationError) as error:
+        services.consent_withdraw(household=world["luo"], acting_user=world["a"])
+
+    assert error.value.messages == ["这户人家没有生效中的知情同意。"]
+    world["luo"].refresh_from_db()
+    assert world["luo"].display_level == DisplayLevel.GIVEN_NAME
