@@ -27,6 +27,9 @@ from .models import PublicVersion
 CACHE_SECONDS = 300
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 PLACEHOLDER = b"__bangfu_csrf_token__"
+# Inline scripts carry the request's CSP nonce: a cached page gets the new one.
+NONCE_VALUE = re.compile(rb'(<script nonce=")[^"]*(")')
+NONCE_PLACEHOLDER = b"__bangfu_csp_nonce__"
 CACHEABLE_VIEWS = {
     "catalogue:index",
     "catalogue:category",
@@ -118,6 +121,7 @@ class AnonymousPageCacheMiddleware:
             and response.cookies.keys() <= HARMLESS_COOKIES
         ):
             content = CSRF_VALUE.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)
+            content = NONCE_VALUE.sub(rb"\1" + NONCE_PLACEHOLDER + rb"\2", content)
             cache.set(key, (content, response["Content-Type"]), CACHE_SECONDS)
         return response
 
@@ -131,6 +135,10 @@ class AnonymousPageCacheMiddleware:
         request._page_cache_key = None
         content, content_type = cached
         token = get_token(request).encode()
-        return HttpResponse(
-            content.replace(PLACEHOLDER, token), content_type=content_type
-        )
+        content = content.replace(PLACEHOLDER, token)
+        if NONCE_PLACEHOLDER in content:
+            # Reading the nonce puts it in this response's CSP header.
+            content = content.replace(
+                NONCE_PLACEHOLDER, str(request.csp_nonce).encode()
+            )
+        return HttpResponse(content, content_type=content_type)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -22,6 +23,10 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item for item in (env(name, "") or "").split(",") if item]
 
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-never-used-in-production")
@@ -46,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Oscar; the catalogue is our fork (package "catalog", label "catalogue").
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -68,7 +76,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "storefront.dashboard.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "storefront.dashboard.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -101,6 +109,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache: cached pages get this request's nonce.
+    "storefront.csp.StoreCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,6 +178,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "sellers.context_processors.workspace_roles",
             ],
         },
     },
@@ -303,6 +314,7 @@ BANGFU_NOTIFICATION_CHANNELS = ["sellers.notifications.EmailChannel"]
 # reference) -> refund id.
 BANGFU_REFUND_BACKEND = "storefront.checkout.payments.payment_refund"
 BANGFU_PAYOUT_PROOF_MAX_BYTES = 10 * 1024 * 1024
+BANGFU_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Oscar's search app needs a haystack connection to import; our listings and
 # search never query it (see catalog/views.py).
@@ -326,6 +338,39 @@ STRIPE_WEBHOOK_TOLERANCE = 300
 BANGFU_WECHAT_PAY_ENABLED = env_bool("BANGFU_WECHAT_PAY_ENABLED", False)
 BANGFU_ALIPAY_ENABLED = env_bool("BANGFU_ALIPAY_ENABLED", False)
 
+# Background tasks (django-tasks): imports and long exports, and Wagtail's own
+# (search and reference indexes). A database queue, worked by
+# `manage.py db_worker` (make run starts one); the tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Content-Security-Policy (storefront/csp.py adds Stripe's origins from the
+# STRIPE_* settings): scripts from this site and inline ones with the
+# request's nonce; no plugins, no framing by other sites.
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Oscar's basket and checkout hide forms with style attributes; style
+        # elements stay limited to this site's stylesheets.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *env_list("CSP_IMG_ORIGINS")],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
 # Wagtail
 
 WAGTAIL_SITE_NAME = "帮扶集市"
@@ -335,10 +380,10 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Approving a story publishes it (reviewers hold no publish permission).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "storefront.workflow_actions.publish_workflow_state"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "jpg", "png"]
 
 # Logging: warnings and errors to the console; no request bodies.
