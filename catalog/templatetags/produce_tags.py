@@ -1,11 +1,19 @@
 """Template helpers for produce cards; they read only prefetched data."""
 
+import re
+
+import nh3
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
 
 from catalog import selectors
 from sellers.selectors import household_for_partner_ids, order_household_shares
 
 register = template.Library()
+
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a"}
 
 
 @register.filter
@@ -41,3 +49,14 @@ def forms_by_household(formset):
 def household_shares(order):
     """An order's parcels with their households and stories (the impact receipt)."""
     return order_household_shares(order=order)
+
+
+@register.filter
+def description_html(text: str):
+    """A product description as safe HTML. Social workers write plain text
+    (kept, with its line breaks); staff may write HTML in Oscar's dashboard,
+    which keeps only harmless tags and attributes (nh3: no scripts, handlers,
+    styles or javascript: links). Oscar's own template marks it safe as is."""
+    if not HTML_TAG.search(text):
+        return linebreaksbr(text, autoescape=True)
+    return mark_safe(nh3.clean(text, tags=DESCRIPTION_TAGS, attributes={"a": {"href"}}))

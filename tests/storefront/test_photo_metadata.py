@@ -134,3 +134,87 @@ def test_the_colour_profile_is_kept():
 
     with PILImage.open(io.BytesIO(data)) as image:
         assert image.info["icc_profile"] == profile
+
+
+def test_no_stored_file_or_rendition_anywhere_carries_exif_gps_or_a_name(
+    client, settings, pages
+):
+    """Every way a photo enters the store, then every file on disk: originals,
+    Wagtail renditions, Oscar's thumbnails, consent scans and receipts."""
+    from django.urls import reverse
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    from tests.sellers.helpers import two_caseloads
+
+    _home, index = pages
+    create_from_breadcrumbs("鲜鱼")
+    _products, (luo, _wang, _chen), (worker_a, _b) = two_caseloads()
+    client.force_login(worker_a)
+    gps = photo_with_gps(6)
+    client.post(
+        reverse("listing:create", args=["luo"]),
+        {
+            "title": "鲜活鲫鱼",
+            "category": create_from_breadcrumbs("鲜鱼").pk,
+            "unit": "斤",
+            "price": "20",
+            "available": "3",
+            "photo": upload(gps),
+        },
+    )
+    client.post(
+        reverse("workspace:consent", args=["luo"]),
+        {
+            "display_level": "full_story",
+            "scope": ["story", "village", "name", "photos"],
+            "given_on": "2026-11-20",
+            "signed_form": upload(gps),
+            "witness": "村主任",
+        },
+    )
+    luo.photo = Image.objects.create(title="罗大哥", file=upload(gps))
+    luo.save()
+    factories.story_create(index=index, household=luo)
+    luo.photo.get_rendition("fill-200x200|format-jpeg")
+    client.logout()
+    for url in ("/shop/catalogue/", "/households/luo/", "/households/"):
+        assert client.get(url).status_code == 200, url
+
+    files = [
+        path
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
+        for path in root.rglob("*")
+        if path.is_file()
+    ]
+    images = [
+        path
+        for path in files
+        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp")
+    ]
+    folders = {
+        path.relative_to(root).parts[0]
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
+        for path in images
+        if path.is_relative_to(root)
+    }
+    # originals of Wagtail and Oscar, Wagtail renditions, Oscar's thumbnails
+    # (sorl's cache), consent scans
+    # Phones get WebP thumbnails of products (JPEG for browsers without WebP).
+    assert {p.suffix for p in images if "cache" in p.parts} == {".jpg", ".webp"}
+    # Wagtail's and Oscar's originals, Wagtail's renditions and Oscar's
+    # product images ("images"), Oscar's thumbnails ("cache"), consent scans,
+    # and Oscar's placeholder image (not a photo).
+    assert folders == {
+        "original_images",
+        "images",
+        "cache",
+        "consents",
+        "image_not_found.jpg",
+    }, folders
+    for path in images:
+        data = path.read_bytes()
+        found = metadata(data)
+        assert found["exif"] == {}, path
+        assert "xmp" not in found["info"] and "exif" not in found["info"], path
+        assert b"PhoneMaker" not in data, path
+        assert "罗某银" not in str(path), path
