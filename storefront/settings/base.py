@@ -380,6 +380,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# No Gravatar pictures in Wagtail admin: unreachable from mainland China, and
+# they would tell Gravatar who uses the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Approving a story publishes it (reviewers hold no publish permission).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "storefront.workflow_actions.publish_workflow_state"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -305,3 +305,23 @@ def test_reviewer_reads_his_organisations_trail_only(client, world):
     assert "13800138000" not in page.content.decode()
     client.force_login(worker_a)
     assert client.get(reverse("workspace:audit")).status_code == 403
+
+
+def test_the_trail_names_fields_in_the_readers_language(client, world):
+    luo, _chen, worker_a, _b = world
+    services.household_record_update(household=luo, acting_user=worker_a, illness="x")
+    services.audit_record(
+        actor=worker_a,
+        household=luo,
+        action=AuditAction.PRODUCT_CHANGED,
+        subject="草鱼",
+        changes={"price": ["15.00", "16.00"]},
+    )
+    client.force_login(
+        member("rev@agency.example", luo.organisation, MemberRole.REVIEWER)
+    )
+
+    html = client.get(reverse("workspace:audit")).content.decode()
+
+    assert "<div>单价（元）: 15.00 → 16.00</div>" in html
+    assert "<div>疾病情况</div>" in html
