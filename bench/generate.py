@@ -37,6 +37,8 @@ def main(argv=None):
 
 
 def generate(household_count: int, product_count: int, rng: random.Random) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
     from django.utils import timezone
     from oscar.apps.catalogue.categories import create_from_breadcrumbs
     from oscar.core.loading import get_model
@@ -60,6 +62,7 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
     categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}
 
     organisation = Organisation.objects.get(slug=data.ORGANISATION["slug"])
+    recorder = get_user_model().objects.get(email="social@bangfu.example")
     index = HouseholdIndexPage.objects.get()
     towns = ["统景镇", "木耳镇", "兴隆镇", "大盛镇", "茨竹镇"]
     households = list(Household.objects.all())
@@ -75,6 +78,17 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
             town=town,
             village=f"{town[:2]}{number % 20}村",
             introduction="基准测试农户",
+        )
+        # A story goes live only with the household's consent.
+        services.consent_record(
+            household=household,
+            acting_user=recorder,
+            display_level=DisplayLevel.GIVEN_NAME,
+            scope=["story", "village", "name"],
+            given_on=timezone.localdate(),
+            signed_form=ContentFile(b"%PDF-1.4\n% bench\n", name="consent.pdf"),
+            witness="村主任",
+            minors_appear=False,
         )
         index.add_child(
             instance=HouseholdStoryPage(

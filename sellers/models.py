@@ -539,6 +539,45 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.household_id}#{self.seq} {self.kind} {self.amount}"
 
 
+class IncomeDay(models.Model):
+    """A household's ledger summed per day (Asia/Shanghai), for reports.
+
+    Written by the ledger services in the transaction that adds the entries,
+    under the household's lock, so it never disagrees with the ledger
+    (reconcile_ledger proves it). Reports over a year read a few thousand of
+    these rows instead of every order line.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="income_days"
+    )
+    day = models.DateField(_("day"))
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # Refunds and payouts as positive amounts; corrections signed.
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    corrections = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    payouts = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    parcels = models.PositiveIntegerField(_("parcels credited"), default=0)
+
+    class Meta:
+        verbose_name = _("income of a day")
+        verbose_name_plural = _("income by day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "day"], name="income_day_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "household"], name="income_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.day}"
+
+    @property
+    def income(self):
+        """What reached the household: sales less refunds, corrected."""
+        return self.sales - self.refunds + self.corrections
+
+
 class CampaignChannel(models.TextChoices):
     WECHAT_GROUP = "wechat_group", _("WeChat group")
     WECHAT_ARTICLE = "wechat_article", _("WeChat article")

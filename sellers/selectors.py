@@ -15,6 +15,7 @@ from .models import (
     Consent,
     EntryKind,
     Household,
+    IncomeDay,
     LedgerEntry,
     MemberRole,
     Membership,
@@ -388,6 +389,39 @@ def ledger_reconcile(
         parcels_total = _money(parcels_total)
         if parcels_total != total:
             problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
+
+    # 5. The daily sums the reports read agree with the ledger.
+    summed = IncomeDay.objects.values("household_id").annotate(
+        sales=Sum("sales"),
+        refunds=Sum("refunds"),
+        corrections=Sum("corrections"),
+        payouts=Sum("payouts"),
+        parcels=Sum("parcels"),
+    )
+    days = {row["household_id"]: row for row in summed}
+    sale_counts = dict(
+        LedgerEntry.objects.filter(kind=EntryKind.SALE)
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values_list("household_id", "n")
+    )
+    for household_id in sorted(households):
+        row = days.get(household_id, {})
+        expected = {
+            "sales": ledger.get((household_id, EntryKind.SALE), zero),
+            "refunds": -ledger.get((household_id, EntryKind.REFUND), zero),
+            "corrections": ledger.get((household_id, EntryKind.CORRECTION), zero),
+            "payouts": -ledger.get((household_id, EntryKind.PAYOUT), zero),
+            "parcels": sale_counts.get(household_id, 0),
+        }
+        for name, amount in expected.items():
+            found = row.get(name) or 0
+            found = found if name == "parcels" else _money(found)
+            if found != amount:
+                problem(
+                    f"household {household_id}: daily {name} total {found}, "
+                    f"the ledger says {amount}"
+                )
     return report
 
 

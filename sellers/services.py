@@ -32,6 +32,7 @@ from .models import (
     EntryKind,
     Household,
     HouseholdRecord,
+    IncomeDay,
     LedgerEntry,
     MemberRole,
     Membership,
@@ -572,7 +573,7 @@ def ledger_append(
 ) -> LedgerEntry:
     """Add the household's next ledger entry, with its running balance."""
     seq, balance, paid = _ledger_heads([household.pk])[household.pk]
-    return LedgerEntry.objects.create(
+    entry = LedgerEntry.objects.create(
         household=household,
         seq=seq + 1,
         kind=kind,
@@ -584,6 +585,57 @@ def ledger_append(
         payout=payout,
         corrects=corrects,
         created_by=acting_user,
+    )
+    income_days_add([entry])
+    return entry
+
+
+def income_days_add(entries: list[LedgerEntry]) -> None:
+    """Add new ledger entries to their households' daily sums, in the caller's
+    transaction and under its household locks (_ledger_heads): no other
+    writer can touch these households' rows meanwhile. Three queries however
+    many entries."""
+    deltas: dict[tuple[int, datetime.date], dict] = {}
+    for entry in entries:
+        key = (entry.household_id, timezone.localdate(entry.created_at))
+        delta = deltas.setdefault(
+            key,
+            {
+                "sales": Decimal(0),
+                "refunds": Decimal(0),
+                "corrections": Decimal(0),
+                "payouts": Decimal(0),
+                "parcels": 0,
+            },
+        )
+        if entry.kind == EntryKind.SALE:
+            delta["sales"] += entry.amount
+            delta["parcels"] += 1
+        elif entry.kind == EntryKind.REFUND:
+            delta["refunds"] -= entry.amount
+        elif entry.kind == EntryKind.PAYOUT:
+            delta["payouts"] -= entry.amount
+        else:
+            delta["corrections"] += entry.amount
+    if not deltas:
+        return
+    households = {household for household, _day in deltas}
+    existing = {
+        (row.household_id, row.day): row
+        for row in IncomeDay.objects.filter(
+            household_id__in=households, day__in={day for _h, day in deltas}
+        )
+        if (row.household_id, row.day) in deltas
+    }
+    fields = ["sales", "refunds", "corrections", "payouts", "parcels"]
+    for key, row in existing.items():
+        for name in fields:
+            setattr(row, name, getattr(row, name) + deltas[key][name])
+    IncomeDay.objects.bulk_update(existing.values(), fields)
+    IncomeDay.objects.bulk_create(
+        IncomeDay(household_id=household, day=day, **delta)
+        for (household, day), delta in deltas.items()
+        if (household, day) not in existing
     )
 
 
@@ -622,6 +674,7 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
             )
         )
     LedgerEntry.objects.bulk_create(entries)
+    income_days_add(entries)
     _notify_social_workers(parcels)
     return entries
 

@@ -69,7 +69,24 @@ def test_a_lost_sale_credit_is_found(trading):
     assert code == 1
     assert out == (
         f"household {wang.pk}: sale entries total 55.00, the records say 190.00\n"
+        f"household {wang.pk}: daily sales total 190.00, the ledger says 55.00\n"
+        f"household {wang.pk}: daily parcels total 2, the ledger says 1\n"
     )
+
+
+def test_daily_sums_that_drift_from_the_ledger_are_found(trading):
+    # given: the reports' daily sums of 罗大哥 changed behind the services' back
+    luo, _wang, _chen = trading["households"]
+    execute(
+        "UPDATE sellers_incomeday SET sales = sales + 1 WHERE household_id = %s",
+        [luo.pk],
+    )
+
+    code, out = run()
+
+    assert code == 1
+    assert out.startswith(f"household {luo.pk}: daily sales total ")
+    assert out.count("\n") == 1
 
 
 def test_a_tampered_balance_breaks_the_chain(trading):

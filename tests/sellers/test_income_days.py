@@ -1,0 +1,76 @@
+"""The daily sums the bureau's reports read are written with the ledger."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sellers import services
+from sellers.models import IncomeDay, LedgerEntry
+from tests.sellers import helpers
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def days(household):
+    return [
+        (row.day, row.sales, row.refunds, row.corrections, row.payouts, row.parcels)
+        for row in IncomeDay.objects.filter(household=household).order_by("day")
+    ]
+
+
+@pytest.fixture
+def ledger_clock(monkeypatch):
+    """Ledger entries dated by a clock the test sets."""
+    clock = [None]
+    created_at = LedgerEntry._meta.get_field("created_at")
+    # Django caches a field's default on the field: clear it on both sides.
+    created_at.__dict__.pop("_get_default", None)
+    monkeypatch.setattr(created_at, "default", lambda: clock[0])
+    yield clock
+    created_at.__dict__.pop("_get_default", None)
+
+
+def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
+    (fish, eggs, _bacon), (luo, wang, _chen), (a, _b) = helpers.two_caseloads()
+    # 23:30 in Shanghai on 28 November is 15:30 UTC: the day is the 28th.
+    late = datetime.datetime(2026, 11, 28, 23, 30, tzinfo=SHANGHAI)
+    ledger_clock[0] = late
+    first = helpers.paid_order((fish, 2), (eggs, 1))
+    helpers.paid_order((fish, 1))
+    ledger_clock[0] = late + datetime.timedelta(hours=1)
+    parcel = first.parcels.get(household=luo)
+    services.parcel_cancel(parcel=parcel, reason="鱼死了", acting_user=a)
+    helpers.payout(luo, "5.00", a, reference="P1", method="cash")
+    sale = LedgerEntry.objects.filter(household=luo, kind="sale").first()
+    services.ledger_correct(
+        entry=sale, amount=Decimal("-0.50"), memo="称错", acting_user=a
+    )
+
+    assert days(luo) == [
+        # 2 fish + delivery (¥40), then 1 fish + delivery (¥25)
+        (datetime.date(2026, 11, 28), Decimal("65.00"), 0, 0, 0, 2),
+        (
+            datetime.date(2026, 11, 29),
+            0,
+            Decimal("40.00"),
+            Decimal("-0.50"),
+            Decimal("5.00"),
+            0,
+        ),
+    ]
+    assert days(wang) == [(datetime.date(2026, 11, 28), Decimal("55.00"), 0, 0, 0, 1)]
+    assert IncomeDay.objects.get(household=luo, day="2026-11-29").income == Decimal(
+        "-40.50"
+    )
+
+
+def test_crediting_an_order_again_adds_nothing():
+    (fish, eggs, _bacon), (luo, _wang, _chen), _workers = helpers.two_caseloads()
+    order = helpers.paid_order((fish, 2), (eggs, 1))
+
+    services.order_credit_households(order=order)
+
+    assert IncomeDay.objects.get(household=luo).sales == Decimal("40.00")
