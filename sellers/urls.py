@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bureau, views
 
 app_name = "workspace"
 
@@ -44,4 +44,6 @@ urlpatterns = [
         name="caseload-remove",
     ),
     path("audit/", views.audit, name="audit"),
+    path("bureau/", bureau.report, name="bureau"),
+    path("bureau/income.<str:fmt>", bureau.report_export, name="bureau-export"),
 ]

@@ -24,7 +24,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import campaigns, selectors, services
+from . import campaigns, reports, selectors, services
 from .forms import (
     CampaignForm,
     CancelForm,
@@ -70,6 +70,8 @@ def _caseload_or_403(request):
 def home(request):
     if selectors.household_for_login(user=request.user) is not None:
         return redirect("workspace:household")
+    if reports.is_bureau(request.user) and not request.user.is_superuser:
+        return redirect("workspace:bureau")
     _caseload_or_403(request)
     return redirect("workspace:parcels")
 

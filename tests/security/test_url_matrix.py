@@ -182,6 +182,7 @@ def world(pages, stripe_settings):
         "workspace:consent-scan": {"pk": consent.pk, "which": "signed"},
         "workspace:campaign-poster": {"pk": campaign.pk},
         "workspace:caseload-remove": {"slug": luo.slug, "user_id": a.pk},
+        "workspace:bureau-export": {"fmt": "xlsx"},
         "listing:household": household_args,
         "listing:create": household_args,
         "listing:import-upload": household_args,
@@ -209,13 +210,18 @@ def world(pages, stripe_settings):
 
 
 def matrix(users, values):
+    # One client per role (a new client builds the middleware again, and
+    # WhiteNoise's scans every static file); cookies cleared before each
+    # request, so no answer depends on the one before (a logout, say).
+    clients = {role: Client(raise_request_exception=False) for role in ROLES}
     rows = {}
     for name, route in url_patterns():
         path = fill(route, values.get(name, {}))
         key = f"{name} {route}"
         rows[key] = {}
         for role in ROLES:
-            client = Client(raise_request_exception=False)
+            client = clients[role]
+            client.cookies.clear()
             if users[role] is not None:
                 client.force_login(users[role])
             rows[key][role] = outcome(client.get(path), path)

@@ -520,12 +520,15 @@ B_OBJECT = {
     "caseloads": None,
     "caseload-remove": "caseload",
     "audit": None,
+    "bureau": None,
+    "bureau-export": "export",
 }
 
 
 POST_ONLY = {"ship", "deliver", "cancel", "consent-withdraw", "caseload-remove"}
-# A is no organisation administrator: refused before any lookup.
-NOT_FOUND_BUT = {"caseload-remove": 403}
+# A is neither an organisation administrator nor a bureau officer: refused
+# before any lookup.
+NOT_FOUND_BUT = {"caseload-remove": 403, "bureau-export": 403}
 
 
 def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
@@ -550,6 +553,7 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
     consent = factories.consent_create(chen, by=shop["b"])
     args = {
         "consent": {"pk": consent.pk, "which": "signed"},
+        "export": {"fmt": "csv"},
         "caseload": {"slug": chen.slug, "user_id": shop["b"].pk},
         "campaign": {"pk": their_campaign.pk},
         "parcel": {"pk": shop["parcels"]["chen"].pk},
