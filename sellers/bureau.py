@@ -31,12 +31,12 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Period"), choices=PERIODS, required=False
     )
     start = forms.DateField(
-        label=gettext_lazy("From"),
+        label=gettext_lazy("Starts on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=gettext_lazy("To"),
+        label=gettext_lazy("Ends on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )

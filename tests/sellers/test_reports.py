@@ -170,3 +170,12 @@ def test_a_custom_period_that_ends_before_it_starts_is_refused(client, bureau_of
     )
 
     assert response.context["form"].non_field_errors() == ["结束日期不能早于开始日期。"]
+
+
+def test_the_period_fields_are_labelled_as_dates(client, bureau_officer):
+    client.force_login(bureau_officer)
+
+    html = client.get("/workspace/bureau/").content.decode()
+
+    assert '<label for="id_start">开始日期:</label>' in html
+    assert '<label for="id_end">结束日期:</label>' in html
