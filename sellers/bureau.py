@@ -83,9 +83,9 @@ def _table(period):
             row["town"],
             row["village"],
             row["slug"],
-            reports._money(row["sales"]),
-            reports._money(row["refunds"]),
-            reports._money(row["income"]),
+            reports.money(row["sales"]),
+            reports.money(row["refunds"]),
+            reports.money(row["income"]),
             row["parcels"],
         ]
         for row in reports.income_by_place(period=period)

@@ -33,7 +33,8 @@ class Period:
         return Period(end - datetime.timedelta(days=self.days - 1), end)
 
 
-def _money(value) -> Decimal:
+def money(value) -> Decimal:
+    """A sum as yuan and fen (a database sum may come back as None or 120)."""
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
@@ -66,19 +67,17 @@ def income_totals(*, period: Period) -> dict:
         )["n"]
         or 0
     )
-    income = (
-        _money(sums["sales"]) - _money(sums["refunds"]) + _money(sums["corrections"])
-    )
+    income = money(sums["sales"]) - money(sums["refunds"]) + money(sums["corrections"])
     return {
         "income": income,
-        "sales": _money(sums["sales"]),
-        "refunds": _money(sums["refunds"]),
-        "corrections": _money(sums["corrections"]),
-        "payouts": _money(sums["payouts"]),
+        "sales": money(sums["sales"]),
+        "refunds": money(sums["refunds"]),
+        "corrections": money(sums["corrections"]),
+        "payouts": money(sums["payouts"]),
         "parcels": sums["parcels"] or 0,
         "households": households,
         "people": people,
-        "per_household": _money(income / households) if households else ZERO,
+        "per_household": money(income / households) if households else ZERO,
     }
 
 
@@ -134,9 +133,7 @@ def household_balances(*, end: datetime.date) -> list[dict]:
         .annotate(earned=Sum(INCOME), paid=Sum("payouts"))
         .order_by("slug")
     )
-    return [
-        {**row, "owed": _money(row["earned"]) - _money(row["paid"])} for row in rows
-    ]
+    return [{**row, "owed": money(row["earned"]) - money(row["paid"])} for row in rows]
 
 
 def is_bureau(user) -> bool:

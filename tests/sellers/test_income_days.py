@@ -21,18 +21,6 @@ def days(household):
     ]
 
 
-@pytest.fixture
-def ledger_clock(monkeypatch):
-    """Ledger entries dated by a clock the test sets."""
-    clock = [None]
-    created_at = LedgerEntry._meta.get_field("created_at")
-    # Django caches a field's default on the field: clear it on both sides.
-    created_at.__dict__.pop("_get_default", None)
-    monkeypatch.setattr(created_at, "default", lambda: clock[0])
-    yield clock
-    created_at.__dict__.pop("_get_default", None)
-
-
 def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
     (fish, eggs, _bacon), (luo, wang, _chen), (a, _b) = helpers.two_caseloads()
     # 23:30 in Shanghai on 28 November is 15:30 UTC: the day is the 28th.

@@ -10,7 +10,6 @@ import pytest
 from sellers import reports, services
 from sellers.models import HouseholdRecord
 from tests.sellers import helpers
-from tests.sellers.test_income_days import ledger_clock  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,7 +21,7 @@ def at(clock, month, day):
 
 
 @pytest.fixture
-def months(ledger_clock):  # noqa: F811
+def months(ledger_clock):
     """罗大哥 (4 people), 王阿姨 (2), 陈叔 (3).
     10 Oct: 2 fish of 罗 (¥30 + ¥10 delivery), eggs of 王 (¥45 + ¥10).
     5 Nov: 1 fish of 罗 (¥15 + ¥10), bacon of 陈 (¥120, delivered free).
