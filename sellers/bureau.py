@@ -3,17 +3,22 @@ period, place and organisation, with what is still owed; CSV and XLSX."""
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from . import reports
+from . import charts, exports, reports
+from .models import ExportStatus, ReportExport
 from .views import workspace_view
 
 PERIODS = [
@@ -68,85 +73,362 @@ def _bureau_or_403(request):
         raise PermissionDenied
 
 
-def _table(period):
-    header = [
-        _("Town"),
-        _("Village"),
-        _("Household"),
-        _("Sales (¥)"),
-        _("Refunds (¥)"),
-        _("Income (¥)"),
-        _("Parcels"),
-    ]
+# Column kinds: how a cell is written to the page and to a spreadsheet.
+TEXT, COUNT, YUAN, YES_NO = "text", "count", "yuan", "yes_no"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report: on the page, in CSV and in the workbook alike."""
+
+    key: str
+    title: str
+    columns: list  # (label, field, kind)
+    rows: Callable[[reports.Report], list[dict]]
+
+
+def _summary_rows(report):
+    figures = reports.income_totals_with_change(period=report.period, report=report)
+    now, before = figures["current"], figures["previous"]
     rows = [
-        [
-            row["town"],
-            row["village"],
-            row["slug"],
-            reports.money(row["sales"]),
-            reports.money(row["refunds"]),
-            reports.money(row["income"]),
-            row["parcels"],
-        ]
-        for row in reports.income_by_place(period=period)
+        (_("Income to households (sales − refunds)"), "income", YUAN),
+        (_("Households with income"), "households", COUNT),
+        (_("People in them"), "people", COUNT),
+        (_("Income per household"), "per_household", YUAN),
+        (_("Orders"), "orders", COUNT),
+        (_("Buyers"), "buyers", COUNT),
+        (_("Units sold"), "units", COUNT),
+        (_("Parcels sold"), "parcels", COUNT),
+        (_("Paid out to households"), "payouts", YUAN),
     ]
-    return header, rows
-
-
-@workspace_view
-def report(request):
-    _bureau_or_403(request)
-    form = PeriodForm(request.GET or None)
-    period = form.chosen_period()
-    return render(
-        request,
-        "sellers/bureau/report.html",
+    return [
         {
-            "form": form,
-            "period": period,
-            "figures": reports.income_totals_with_change(period=period),
-            "places": reports.income_by_place(period=period),
-            "organisations": reports.income_by_organisation(period=period),
-            "balances": reports.household_balances(end=period.end),
-            "query": request.GET.urlencode(),
-            "bureau_page": True,
-        },
-    )
+            "name": label,
+            "now": now[key],
+            "before": before[key],
+            "change": now[key] - before[key],
+            "kind": kind,
+        }
+        for label, key, kind in rows
+    ]
 
 
-@workspace_view
-def report_export(request, fmt: str):
-    """The per-household table of the period, for Excel: CSV or XLSX, with the
-    period and the time it was made in its first lines."""
-    _bureau_or_403(request)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    period = PeriodForm(request.GET or None).chosen_period()
-    header, rows = _table(period)
-    title = _("Income by household, %(start)s to %(end)s") % {
+def _tables() -> list[Table]:
+    income = (_("Income (¥)"), "income", YUAN)
+    households = (_("Households with income"), "households", COUNT)
+    parcels = (_("Parcels"), "parcels", COUNT)
+    units = (_("Units sold"), "units", COUNT)
+    orders = (_("Orders"), "orders", COUNT)
+    buyers = (_("Buyers"), "buyers", COUNT)
+    return [
+        Table(
+            "summary",
+            _("Headline figures"),
+            [
+                (_("Figure"), "name", TEXT),
+                (_("This period"), "now", None),
+                (_("Previous period"), "before", None),
+                (_("Change"), "change", None),
+            ],
+            _summary_rows,
+        ),
+        Table(
+            "chart",
+            _("Income by week or month"),
+            [(_("Week or month"), "label", TEXT), income],
+            lambda r: r.chart,
+        ),
+        Table(
+            "villages",
+            _("By town and village"),
+            [
+                (_("Town"), "town", TEXT),
+                (_("Village"), "village", TEXT),
+                households,
+                income,
+                parcels,
+                units,
+            ],
+            lambda r: r.villages,
+        ),
+        Table(
+            "income",
+            _("By household"),
+            [
+                (_("Town"), "town", TEXT),
+                (_("Village"), "village", TEXT),
+                (_("Household"), "slug", TEXT),
+                (_("Organisation"), "organisation", TEXT),
+                (_("Sales (¥)"), "sales", YUAN),
+                (_("Refunds (¥)"), "refunds", YUAN),
+                (_("Corrections (¥)"), "corrections", YUAN),
+                income,
+                parcels,
+                units,
+            ],
+            lambda r: r.households,
+        ),
+        Table(
+            "organisations",
+            _("By organisation"),
+            [(_("Organisation"), "name", TEXT), households, income, parcels, units],
+            lambda r: r.organisations,
+        ),
+        Table(
+            "social-workers",
+            _("By social worker"),
+            [(_("Social worker"), "name", TEXT), households, income, parcels, units],
+            lambda r: r.social_workers,
+        ),
+        Table(
+            "categories",
+            _("By product category"),
+            [
+                (_("Category"), "name", TEXT),
+                (_("Certified"), "certified", YES_NO),
+                households,
+                (_("Sales (¥)"), "sales", YUAN),
+                (_("Refunds (¥)"), "refunds", YUAN),
+                income,
+                units,
+            ],
+            lambda r: r.categories,
+        ),
+        Table(
+            "campaigns",
+            _("By campaign"),
+            [
+                (_("Campaign"), "name", TEXT),
+                (_("Organisation"), "organisation", TEXT),
+                (_("Channel"), "channel", TEXT),
+                orders,
+                buyers,
+                households,
+                income,
+                units,
+            ],
+            lambda r: r.campaigns,
+        ),
+        Table(
+            "channels",
+            _("By channel"),
+            [(_("Channel"), "name", TEXT), orders, buyers, income, units],
+            lambda r: r.channels,
+        ),
+        Table(
+            "assistance",
+            _("By assistance category"),
+            [
+                (_("Assistance category"), "name", TEXT),
+                households,
+                (_("People in them"), "people", COUNT),
+                income,
+            ],
+            lambda r: r.assistance,
+        ),
+        Table(
+            "balances",
+            _("Earned, paid out and owed"),
+            [
+                (_("Household"), "slug", TEXT),
+                (_("Earned (¥)"), "earned", YUAN),
+                (_("Paid out (¥)"), "paid", YUAN),
+                (_("Owed (¥)"), "owed", YUAN),
+            ],
+            lambda r: reports.household_balances(end=r.period.end),
+        ),
+    ]
+
+
+def _cell(value, kind, row):
+    """A value as a spreadsheet takes it: numbers stay numbers."""
+    kind = kind or row.get("kind")
+    if kind == YUAN:
+        return reports.money(value)
+    if kind == YES_NO:
+        return _("Yes") if value else _("No")
+    if isinstance(value, Promise):  # a lazily translated label
+        return str(value)
+    return value if value is not None else ""
+
+
+def _table_lines(table: Table, report, rows=None) -> list[list]:
+    return [
+        [str(label) for label, _f, _k in table.columns],
+        *(
+            [_cell(row.get(field), kind, row) for _l, field, kind in table.columns]
+            for row in (table.rows(report) if rows is None else rows)
+        ),
+    ]
+
+
+# Tables with a row per household: on the page, one village at a time (two
+# thousand rows help nobody on a screen); their downloads hold them all.
+PER_HOUSEHOLD = ("income", "balances")
+
+
+def _page_tables(report, *, query: QueryDict, place) -> list[dict]:
+    """The tables as the page shows them: header and formatted cells."""
+    shown = []
+    for table in _tables():
+        rows = table.rows(report)
+        links = []
+        if table.key in PER_HOUSEHOLD:
+            rows = [r for r in rows if (r["town"], r["village"]) == place]
+        if table.key == "villages":
+            for row in rows:
+                drill = query.copy()
+                drill["town"], drill["village"] = row["town"], row["village"]
+                links.append(f"?{drill.urlencode()}#income")
+        lines = _table_lines(table, report, rows)
+        shown.append(
+            {
+                "key": table.key,
+                "title": table.title,
+                "header": lines[0],
+                "rows": [
+                    {
+                        "cells": [
+                            f"{value:,.2f}" if isinstance(value, Decimal) else value
+                            for value in line
+                        ],
+                        "link": links[n] if links else None,
+                    }
+                    for n, line in enumerate(lines[1:])
+                ],
+                "per_household": table.key in PER_HOUSEHOLD,
+            }
+        )
+    return shown
+
+
+def _heading(period, table: Table) -> list[list[str]]:
+    title = _("%(table)s, %(start)s to %(end)s") % {
+        "table": table.title,
         "start": period.start,
         "end": period.end,
     }
     made = _("Generated %(time)s") % {
         "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
     }
-    name = f"income-{period.start}-{period.end}"
+    return [[title], [made]]
+
+
+@workspace_view
+def report(request):
+    _bureau_or_403(request)
+    form = PeriodForm(request.GET or None)
+    report = reports.Report(form.chosen_period())
+    period_query = request.GET.copy()
+    place = (period_query.pop("town", [""])[0], period_query.pop("village", [""])[0])
+    return render(
+        request,
+        "sellers/bureau/report.html",
+        {
+            "form": form,
+            "period": report.period,
+            "figures": reports.income_totals_with_change(
+                period=report.period, report=report
+            ),
+            "chart": charts.bars(report.chart),
+            "tables": _page_tables(report, query=period_query, place=place),
+            "place": place if all(place) else None,
+            "query": period_query.urlencode(),
+            "bureau_page": True,
+        },
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@workspace_view
+def report_export(request, table: str, fmt: str):
+    """A table of the period for Excel, as CSV or XLSX (or every table as
+    sheets of one workbook), with the period and the time it was made in its
+    first lines."""
+    _bureau_or_403(request)
+    tables = {t.key: t for t in _tables()}
+    if fmt not in ("csv", "xlsx") or (table not in tables and table != "all"):
+        raise Http404
+    if table == "all" and fmt != "xlsx":
+        raise Http404
+    report = reports.Report(PeriodForm(request.GET or None).chosen_period())
+    period = report.period
+    chosen = list(tables.values()) if table == "all" else [tables[table]]
+    name = f"{table}-{period.start}-{period.end}"
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # Excel reads UTF-8 with a byte-order mark
         writer = csv.writer(out)
-        writer.writerows([[title], [made], header, *rows])
+        writer.writerows(
+            [*_heading(period, chosen[0]), *_table_lines(chosen[0], report)]
+        )
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Income"))
-        for line in ([title], [made], header, *rows):
-            sheet.append(line)
+        for each in chosen:
+            # Sheet names: at most 31 characters, no []:*?/\
+            sheet = workbook.create_sheet(str(each.title)[:31])
+            for line in (*_heading(period, each), *_table_lines(each, report)):
+                sheet.append(line)
         data = io.BytesIO()
         workbook.save(data)
-        response = HttpResponse(
-            data.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(data.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@workspace_view
+def parcels_export(request):
+    """Every sale and refund of the period in one workbook: prepared off the
+    request, as a year of them takes a while."""
+    _bureau_or_403(request)
+    form = PeriodForm(request.GET or None)
+    period = form.chosen_period()
+    if request.method == "POST":
+        export = exports.export_request(
+            user=request.user, start=period.start, end=period.end
+        )
+        return redirect("workspace:bureau-export-detail", pk=export.pk)
+    return render(
+        request,
+        "sellers/bureau/export.html",
+        {"period": period, "export": None, "bureau_page": True},
+    )
+
+
+def _export_or_404(request, pk: int) -> ReportExport:
+    _bureau_or_403(request)
+    mine = ReportExport.objects.all()
+    if not request.user.is_superuser:
+        mine = mine.filter(requested_by=request.user)
+    return get_object_or_404(mine, pk=pk)
+
+
+@workspace_view
+def export_detail(request, pk: int):
+    export = _export_or_404(request, pk)
+    return render(
+        request,
+        "sellers/bureau/export.html",
+        {
+            "export": export,
+            "period": reports.Period(export.start, export.end),
+            "in_progress": export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
+            "bureau_page": True,
+        },
+    )
+
+
+@workspace_view
+def export_download(request, pk: int):
+    export = _export_or_404(request, pk)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"sales-{export.start}-{export.end}.xlsx",
+        content_type=XLSX,
+    )

@@ -539,18 +539,28 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.household_id}#{self.seq} {self.kind} {self.amount}"
 
 
-class IncomeDay(models.Model):
-    """A household's ledger summed per day (Asia/Shanghai), for reports.
+class Span(models.TextChoices):
+    """How long a summary row sums: a day, or a calendar month (Asia/Shanghai)."""
 
-    Written by the ledger services in the transaction that adds the entries,
+    DAY = "d", _("day")
+    MONTH = "m", _("month")
+
+
+class IncomeDay(models.Model):
+    """A household's ledger summed per day and per month (Asia/Shanghai).
+
+    Written by sellers.summaries in the transaction that adds the entries,
     under the household's lock, so it never disagrees with the ledger
-    (reconcile_ledger proves it). Reports over a year read a few thousand of
-    these rows instead of every order line.
+    (reconcile_ledger proves it). A report reads month rows for the whole
+    months of its period and day rows for the days at either end: a year is
+    about twelve rows per household, however many orders it had.
     """
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="income_days"
     )
+    span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
+    # The day, or the first day of the month.
     day = models.DateField(_("day"))
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     # Refunds and payouts as positive amounts; corrections signed.
@@ -558,24 +568,88 @@ class IncomeDay(models.Model):
     corrections = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     payouts = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     parcels = models.PositiveIntegerField(_("parcels credited"), default=0)
+    # Units sold less units refunded.
+    units = models.IntegerField(_("units sold"), default=0)
 
     class Meta:
         verbose_name = _("income of a day")
         verbose_name_plural = _("income by day")
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "day"], name="income_day_unique"
+                fields=["household", "span", "day"], name="income_day_unique"
             )
         ]
-        indexes = [models.Index(fields=["day", "household"], name="income_day_day")]
+        indexes = [
+            models.Index(fields=["span", "day", "household"], name="income_day_day")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.day}"
+        return f"{self.household_id} {self.span}{self.day}"
 
     @property
     def income(self):
         """What reached the household: sales less refunds, corrected."""
         return self.sales - self.refunds + self.corrections
+
+
+class SalesCell(models.Model):
+    """A household's sales and refunds of a day or month, split by product
+    category, certification on the day of sale, and the campaign the order
+    came through. The delivery charges credited to the household are the row
+    without a category, so the cells add up to the ledger's sales and refunds.
+
+    Written with IncomeDay under the same household lock.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices)
+    day = models.DateField()
+    category = models.ForeignKey(
+        "catalogue.Category", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certified = models.BooleanField(default=False)
+    campaign = models.ForeignKey(
+        "Campaign", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    units = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sales by category")
+        verbose_name_plural = _("sales by category")
+        indexes = [models.Index(fields=["span", "day"], name="sales_cell_day")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.span}{self.day} {self.category_id}"
+
+
+class OrderCell(models.Model):
+    """Orders paid in a day or month per buyer and campaign: orders add up,
+    and counting distinct buyers over the rows gives the period's buyers.
+
+    The buyer is a keyed hash of his account or e-mail address, never the
+    address itself. Incremented with an UPDATE; two first orders of one buyer
+    at the same moment may write two rows, which changes neither sum.
+    """
+
+    span = models.CharField(max_length=1, choices=Span.choices)
+    day = models.DateField()
+    buyer = models.BigIntegerField()
+    campaign = models.ForeignKey(
+        "Campaign", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    orders = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("orders of a buyer")
+        verbose_name_plural = _("orders by buyer")
+        indexes = [
+            models.Index(fields=["span", "day", "buyer"], name="order_cell_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span}{self.day} {self.buyer}"
 
 
 class CampaignChannel(models.TextChoices):
@@ -763,3 +837,44 @@ class Consent(models.Model):
     def __str__(self) -> str:
         level = self.get_display_level_display()
         return f"{self.household.slug} · {level} · {self.given_on}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Stopped by an error")
+
+
+class ReportExport(models.Model):
+    """A long export for the bureau (every sale and refund of a period),
+    written off the request by a task that reports its progress."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField(_("starts on"))
+    end = models.DateField(_("ends on"))
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(
+        storage=PrivateStorage(), upload_to="exports/%Y/", blank=True
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

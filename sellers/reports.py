@@ -1,21 +1,41 @@
-"""The bureau's figures, read from the ledger's daily sums (IncomeDay).
+"""The bureau's figures, read from the ledger's summaries (sellers.summaries).
 
-Every amount here is income that reached households: sales less refunds,
-with corrections. Periods are inclusive date ranges in Asia/Shanghai. The
-queries read IncomeDay rows (one per household and day with ledger entries),
-never order lines, so their cost follows households × days, not sales.
+Every amount here is income that reached households: sales less refunds
+(with corrections where the figure is per household). Periods are inclusive
+date ranges in Asia/Shanghai. A report reads the month rows of the whole
+months in its period and the day rows of the days at its ends, never order
+lines, so its cost follows households × months, not sales; and it issues the
+same dozen queries whatever the period or the data.
+
+Protected facts (people in a household, assistance category) are read for
+aggregates only and never leave this module beside a household.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
-from .models import HouseholdRecord, IncomeDay
+from .models import (
+    AssistanceCategory,
+    Campaign,
+    CampaignChannel,
+    IncomeDay,
+    MemberRole,
+    OrderCell,
+    SalesCell,
+    Span,
+)
 
 ZERO = Decimal("0.00")
 INCOME = F("sales") - F("refunds") + F("corrections")
+# Groups of fewer households than this are merged before anyone outside the
+# bureau sees them, and assistance categories even for the bureau.
+SMALLEST_GROUP = 5
 
 
 @dataclass(frozen=True)
@@ -35,105 +55,437 @@ class Period:
 
 def money(value) -> Decimal:
     """A sum as yuan and fen (a database sum may come back as None or 120)."""
-    return (value or ZERO).quantize(Decimal("0.01"))
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _in(period: Period):
-    return IncomeDay.objects.filter(day__gte=period.start, day__lte=period.end)
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def span_filter(period: Period) -> Q:
+    """The summary rows that add up to the period exactly: month rows for its
+    whole months, day rows for the days before and after them."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = _next_month(period.end)
+    last = (
+        after
+        if period.end == after - datetime.timedelta(days=1)
+        else (period.end.replace(day=1))
+    )
+    # Whole months are [first, last): none if first >= last.
+    if first >= last:
+        return Q(span=Span.DAY, day__gte=period.start, day__lte=period.end)
+    return (
+        Q(span=Span.MONTH, day__gte=first, day__lt=last)
+        | Q(span=Span.DAY, day__gte=period.start, day__lt=first)
+        | Q(span=Span.DAY, day__gte=last, day__lte=period.end)
+    )
+
+
+def merge_small_groups(rows: list[dict], *, other: str) -> list[dict]:
+    """Groups (dicts with households, income…) of fewer than SMALLEST_GROUP
+    households merged into one row named `other`; if that row would still be
+    too small, the smallest shown groups join it until it is not (else its
+    figures could be read as the total less the rest). A single group that
+    is too small on its own is dropped."""
+    rows = sorted(rows, key=lambda r: (-r["households"], r["name"]))
+    shown = [r for r in rows if r["households"] >= SMALLEST_GROUP]
+    merged = [r for r in rows if r["households"] < SMALLEST_GROUP]
+    while merged and shown and sum(r["households"] for r in merged) < SMALLEST_GROUP:
+        merged.append(shown.pop())
+    if not merged:
+        return shown
+    if sum(r["households"] for r in merged) < SMALLEST_GROUP:
+        return shown
+    rest = {"name": other}
+    for key in merged[0]:
+        if key != "name":
+            rest[key] = sum(r[key] for r in merged)
+    return [*shown, rest]
+
+
+class Report:
+    """Every figure of one period; each group of them is one query, read
+    when first asked for."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.rows = span_filter(period)
+
+    # Per household: the base of the totals and of every grouping by place,
+    # organisation, social worker and assistance category.
+    @cached_property
+    def _household_rows(self) -> list[dict]:
+        rows = (
+            IncomeDay.objects.filter(self.rows)
+            .values(
+                "household_id",
+                slug=F("household__slug"),
+                town=F("household__town"),
+                village=F("household__village"),
+                organisation=F("household__organisation__name"),
+                _members=F("household__record__members"),
+                _assistance=F("household__record__assistance_category"),
+            )
+            .annotate(
+                sales=Sum("sales"),
+                refunds=Sum("refunds"),
+                corrections=Sum("corrections"),
+                payouts=Sum("payouts"),
+                parcels=Sum("parcels"),
+                units=Sum("units"),
+            )
+            .order_by("town", "village", "slug")
+        )
+        out = []
+        for row in rows:
+            for name in ("sales", "refunds", "corrections", "payouts"):
+                row[name] = money(row[name])
+            row["income"] = row["sales"] - row["refunds"] + row["corrections"]
+            out.append(row)
+        return out
+
+    @cached_property
+    def households(self) -> list[dict]:
+        """Per household, town → village → household: public profile only."""
+        return [
+            {k: v for k, v in row.items() if not k.startswith("_")}
+            for row in self._household_rows
+        ]
+
+    @cached_property
+    def _orders(self) -> dict:
+        return OrderCell.objects.filter(self.rows).aggregate(
+            orders=Sum("orders"), buyers=Count("buyer", distinct=True)
+        )
+
+    @cached_property
+    def totals(self) -> dict:
+        """Income, sales, refunds, corrections, payouts, parcels, units;
+        households the period brought income to (a sale refunded in full
+        brings none) and the people in them; orders, buyers; per household."""
+        rows = self._household_rows
+        totals = {
+            name: sum((r[name] for r in rows), ZERO)
+            for name in ("income", "sales", "refunds", "corrections", "payouts")
+        }
+        earning = [r for r in rows if r["income"] > 0]
+        totals.update(
+            parcels=sum(r["parcels"] for r in rows),
+            units=sum(r["units"] for r in rows),
+            households=len(earning),
+            people=sum(r["_members"] or 0 for r in earning),
+            orders=self._orders["orders"] or 0,
+            buyers=self._orders["buyers"] or 0,
+        )
+        totals["per_household"] = (
+            money(totals["income"] / len(earning)) if earning else ZERO
+        )
+        return totals
+
+    def _grouped(self, key) -> list[dict]:
+        groups: dict = {}
+        for row in self._household_rows:
+            for name in key(row):
+                group = groups.setdefault(
+                    name,
+                    {
+                        "name": name,
+                        "households": 0,
+                        "income": ZERO,
+                        "parcels": 0,
+                        "units": 0,
+                    },
+                )
+                group["households"] += row["income"] > 0
+                group["income"] += row["income"]
+                group["parcels"] += row["parcels"]
+                group["units"] += row["units"]
+        return list(groups.values())
+
+    @cached_property
+    def villages(self) -> list[dict]:
+        """Per town and village: households with income, income, parcels, units."""
+        rows = self._grouped(lambda r: [(r["town"], r["village"])])
+        for row in rows:
+            row["town"], row["village"] = row.pop("name")
+        return sorted(rows, key=lambda r: (r["town"], r["village"]))
+
+    @cached_property
+    def organisations(self) -> list[dict]:
+        return sorted(
+            self._grouped(lambda r: [r["organisation"]]), key=lambda r: r["name"]
+        )
+
+    @cached_property
+    def social_workers(self) -> list[dict]:
+        """Per social worker of the households (one household may have two:
+        the rows then add up to more than the total)."""
+        from oscar.core.loading import get_model
+
+        Partner = get_model("partner", "Partner")
+        workers = defaultdict(list)
+        links = Partner.users.through.objects.filter(
+            partner__household__in=[r["household_id"] for r in self._household_rows],
+            user__memberships__role=MemberRole.SOCIAL_WORKER,
+            user__memberships__organisation=F("partner__household__organisation"),
+        ).values_list(
+            "partner__household__id",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+        )
+        for household, first, last, email in links:
+            workers[household].append(f"{last}{first}".strip() or email)
+        rows = self._grouped(
+            lambda r: workers.get(r["household_id"]) or [_("No social worker")]
+        )
+        return sorted(rows, key=lambda r: r["name"])
+
+    @cached_property
+    def assistance(self) -> list[dict]:
+        """Per assistance category: households with income, the people in
+        them, income. Aggregates only, small groups merged."""
+        labels = dict(AssistanceCategory.choices)
+        groups: dict = {}
+        for row in self._household_rows:
+            category = labels.get(row["_assistance"] or AssistanceCategory.NONE)
+            group = groups.setdefault(
+                category, {"name": str(category), "households": 0, "people": 0}
+            )
+            group["income"] = group.get("income", ZERO) + row["income"]
+            if row["income"] > 0:
+                group["households"] += 1
+                group["people"] += row["_members"] or 0
+        return merge_small_groups(
+            list(groups.values()), other=_("Categories of fewer than 5 households")
+        )
+
+    @cached_property
+    def _cells(self) -> list[dict]:
+        return list(
+            SalesCell.objects.filter(self.rows)
+            .values("category_id", "certified", "campaign_id", "household_id")
+            .annotate(sales=Sum("sales"), refunds=Sum("refunds"), units=Sum("units"))
+        )
+
+    def _cell_groups(self, key, names) -> list[dict]:
+        groups: dict = {}
+        for cell in self._cells:
+            name = key(cell)
+            group = groups.setdefault(
+                name,
+                {
+                    "name": names(name),
+                    "sales": ZERO,
+                    "refunds": ZERO,
+                    "units": 0,
+                    "_households": set(),
+                },
+            )
+            group["sales"] += money(cell["sales"])
+            group["refunds"] += money(cell["refunds"])
+            group["units"] += cell["units"]
+            if cell["sales"] > cell["refunds"]:
+                group["_households"].add(cell["household_id"])
+        rows = []
+        for key_value, group in groups.items():
+            group["households"] = len(group.pop("_households"))
+            group["income"] = group["sales"] - group["refunds"]
+            group["key"] = key_value
+            rows.append(group)
+        return rows
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        """Per product category, certified (on the day of sale) or not: sales,
+        refunds, their difference, units, households. The delivery charges
+        credited to households are a row of their own."""
+        from oscar.core.loading import get_model
+
+        Category = get_model("catalogue", "Category")
+        ids = {cell["category_id"] for cell in self._cells} - {None}
+        titles = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
+        rows = self._cell_groups(
+            lambda c: (c["category_id"], c["certified"]),
+            lambda key: titles.get(key[0]) or _("Delivery charges"),
+        )
+        for row in rows:
+            row["certified"] = row["key"][1]
+        return sorted(
+            rows, key=lambda r: (r["key"][0] is None, r["name"], r["certified"])
+        )
+
+    @cached_property
+    def _campaigns(self) -> dict:
+        ids = {c["campaign_id"] for c in self._cells} | {
+            r["campaign_id"] for r in self._campaign_orders
+        }
+        return {
+            row["pk"]: row
+            for row in Campaign.objects.filter(pk__in=ids - {None}).values(
+                "pk", "name", "channel", organisation_name=F("organisation__name")
+            )
+        }
+
+    @cached_property
+    def _campaign_orders(self) -> list[dict]:
+        return list(
+            OrderCell.objects.filter(self.rows)
+            .values("campaign_id")
+            .annotate(orders=Sum("orders"), buyers=Count("buyer", distinct=True))
+        )
+
+    @cached_property
+    def campaigns(self) -> list[dict]:
+        """Per campaign (and orders placed without one): orders, buyers,
+        income (sales − refunds), units, households."""
+        campaigns = self._campaigns
+        rows = self._cell_groups(
+            lambda c: c["campaign_id"],
+            lambda pk: campaigns[pk]["name"] if pk else _("Without a campaign"),
+        )
+        orders = {r["campaign_id"]: r for r in self._campaign_orders}
+        by_key = {row["key"]: row for row in rows}
+        for pk in orders:
+            by_key.setdefault(
+                pk,
+                {
+                    "key": pk,
+                    "name": campaigns[pk]["name"] if pk else _("Without a campaign"),
+                    "sales": ZERO,
+                    "refunds": ZERO,
+                    "income": ZERO,
+                    "units": 0,
+                    "households": 0,
+                },
+            )
+        for pk, row in by_key.items():
+            row["orders"] = orders.get(pk, {}).get("orders") or 0
+            row["buyers"] = orders.get(pk, {}).get("buyers") or 0
+            row["organisation"] = campaigns[pk]["organisation_name"] if pk else ""
+            row["channel"] = (
+                CampaignChannel(campaigns[pk]["channel"]).label if pk else ""
+            )
+        return sorted(by_key.values(), key=lambda r: (r["key"] is None, r["name"]))
+
+    @cached_property
+    def channels(self) -> list[dict]:
+        """Per channel (WeChat group, Douyin video…): orders, buyers, income."""
+        channel_of = {pk: c["channel"] for pk, c in self._campaigns.items()}
+        buyers = dict(
+            OrderCell.objects.filter(self.rows)
+            .values(channel=F("campaign__channel"))
+            .annotate(n=Count("buyer", distinct=True))
+            .values_list("channel", "n")
+        )
+        groups: dict = {}
+        for row in self.campaigns:
+            channel = channel_of.get(row["key"])
+            group = groups.setdefault(
+                channel,
+                {
+                    "name": str(CampaignChannel(channel).label)
+                    if channel
+                    else _("Without a campaign"),
+                    "orders": 0,
+                    "buyers": buyers.get(channel, 0),
+                    "income": ZERO,
+                    "units": 0,
+                },
+            )
+            group["orders"] += row["orders"]
+            group["income"] += row["income"]
+            group["units"] += row["units"]
+        return sorted(groups.values(), key=lambda r: r["name"])
+
+    @cached_property
+    def chart(self) -> list[dict]:
+        """Income per week (periods up to 92 days) or per month: buckets with
+        their first day, label and income, empty ones included."""
+        weekly = self.period.days <= 92
+        sums = (
+            IncomeDay.objects.filter(
+                Q(span=Span.DAY, day__gte=self.period.start, day__lte=self.period.end)
+                if weekly
+                else self.rows
+            )
+            .values("day")
+            .annotate(income=Sum(INCOME))
+        )
+        buckets = {}
+        day = self.period.start
+        while day <= self.period.end:
+            first = (
+                day - datetime.timedelta(days=day.weekday())
+                if weekly
+                else day.replace(day=1)
+            )
+            buckets.setdefault(first, ZERO)
+            day = first + datetime.timedelta(days=7) if weekly else _next_month(first)
+        for row in sums:
+            day = row["day"]
+            first = (
+                day - datetime.timedelta(days=day.weekday())
+                if weekly
+                else day.replace(day=1)
+            )
+            buckets[first] += money(row["income"])
+        return [
+            {
+                "start": first,
+                "label": first.strftime("%m-%d") if weekly else first.strftime("%Y-%m"),
+                "income": income,
+            }
+            for first, income in sorted(buckets.items())
+        ]
 
 
 def income_totals(*, period: Period) -> dict:
-    """The headline figures of a period: income, sales, refunds, households
-    the period brought income to, the people in them, income per household."""
-    rows = _in(period)
-    sums = rows.aggregate(
-        sales=Sum("sales"),
-        refunds=Sum("refunds"),
-        corrections=Sum("corrections"),
-        payouts=Sum("payouts"),
-        parcels=Sum("parcels"),
-    )
-    # Households the period brought income to (a sale refunded in full brings none).
-    selling = (
-        rows.values("household_id")
-        .annotate(income=Sum(INCOME))
-        .filter(income__gt=0)
-        .values("household_id")
-    )
-    households = selling.count()
-    people = (
-        HouseholdRecord.objects.filter(household_id__in=selling).aggregate(
-            n=Sum("members")
-        )["n"]
-        or 0
-    )
-    income = money(sums["sales"]) - money(sums["refunds"]) + money(sums["corrections"])
-    return {
-        "income": income,
-        "sales": money(sums["sales"]),
-        "refunds": money(sums["refunds"]),
-        "corrections": money(sums["corrections"]),
-        "payouts": money(sums["payouts"]),
-        "parcels": sums["parcels"] or 0,
-        "households": households,
-        "people": people,
-        "per_household": money(income / households) if households else ZERO,
-    }
+    return Report(period).totals
 
 
-def income_totals_with_change(*, period: Period) -> dict:
+def income_totals_with_change(*, period: Period, report: Report | None = None) -> dict:
     """The period's figures beside the previous period's, with the change."""
-    now, before = income_totals(period=period), income_totals(period=period.previous())
+    now = (report or Report(period)).totals
+    before = Report(period.previous()).totals
     change = {
         key: now[key] - before[key]
-        for key in ("income", "households", "people", "per_household")
+        for key in (
+            "income",
+            "households",
+            "people",
+            "per_household",
+            "orders",
+            "buyers",
+            "units",
+        )
     }
     return {"current": now, "previous": before, "change": change}
-
-
-def income_by_place(*, period: Period) -> list[dict]:
-    """Income per household with its town and village (public profile only),
-    ordered town → village → household; households without entries are left
-    out."""
-    return list(
-        _in(period)
-        .values(
-            "household_id",
-            town=F("household__town"),
-            village=F("household__village"),
-            slug=F("household__slug"),
-        )
-        .annotate(
-            income=Sum(INCOME),
-            sales=Sum("sales"),
-            refunds=Sum("refunds"),
-            parcels=Sum("parcels"),
-        )
-        .order_by("town", "village", "slug")
-    )
-
-
-def income_by_organisation(*, period: Period) -> list[dict]:
-    return list(
-        _in(period)
-        .values(organisation=F("household__organisation__name"))
-        .annotate(
-            income=Sum(INCOME),
-            households=Count("household_id", distinct=True),
-        )
-        .order_by("organisation")
-    )
 
 
 def household_balances(*, end: datetime.date) -> list[dict]:
     """Per household up to the end date: earned (income), paid out, owed."""
     rows = (
-        IncomeDay.objects.filter(day__lte=end)
-        .values("household_id", slug=F("household__slug"))
+        IncomeDay.objects.filter(span_filter(Period(datetime.date(2000, 1, 1), end)))
+        .values(
+            "household_id",
+            slug=F("household__slug"),
+            town=F("household__town"),
+            village=F("household__village"),
+        )
         .annotate(earned=Sum(INCOME), paid=Sum("payouts"))
-        .order_by("slug")
+        .order_by("town", "village", "slug")
     )
-    return [{**row, "owed": money(row["earned"]) - money(row["paid"])} for row in rows]
+    return [
+        {
+            **row,
+            "earned": money(row["earned"]),
+            "paid": money(row["paid"]),
+            "owed": money(row["earned"]) - money(row["paid"]),
+        }
+        for row in rows
+    ]
 
 
 def is_bureau(user) -> bool:
@@ -160,3 +512,65 @@ def period_named(name: str, today: datetime.date) -> Period:
     if name == "this-year":
         return Period(today.replace(month=1, day=1), today)
     return Period(month_start, today)
+
+
+def public_impact(*, today: datetime.date) -> dict | None:
+    """What the public impact page shows: totals since the store opened and
+    by town, and income per month of the last twelve; any group of fewer
+    than SMALLEST_GROUP households merged (towns) or left out (months). None
+    while fewer households than that have had income at all."""
+    report = Report(Period(datetime.date(2000, 1, 1), today))
+    totals = report.totals
+    if totals["households"] < SMALLEST_GROUP:
+        return None
+    towns: dict = {}
+    for row in report.villages:
+        town = towns.setdefault(
+            row["town"], {"name": row["town"], "households": 0, "income": ZERO}
+        )
+        town["households"] += row["households"]
+        town["income"] += row["income"]
+    first = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    month_rows = IncomeDay.objects.filter(span=Span.MONTH, day__gte=first).values_list(
+        "day", "household_id", "sales", "refunds", "corrections"
+    )
+    months: dict = defaultdict(lambda: {"income": ZERO, "households": set()})
+    for day, household, sales, refunds, corrections in month_rows:
+        income = sales - refunds + corrections
+        months[day]["income"] += income
+        if income > 0:
+            months[day]["households"].add(household)
+    # Months of fewer households are left blank; and since the rest of the
+    # total is theirs, enough other months join them that the blank ones
+    # hold at least SMALLEST_GROUP households between them.
+    hidden = {d for d, m in months.items() if 0 < len(m["households"]) < SMALLEST_GROUP}
+    shown = sorted(
+        (d for d in months if d not in hidden and months[d]["households"]),
+        key=lambda d: len(months[d]["households"]),
+    )
+    while (
+        hidden
+        and shown
+        and len(set().union(*(months[d]["households"] for d in hidden)))
+        < SMALLEST_GROUP
+    ):
+        hidden.add(shown.pop(0))
+    chart = []
+    day = first
+    while day <= today:
+        chart.append(
+            {
+                "label": day.strftime("%Y-%m"),
+                "income": ZERO if day in hidden else money(months[day]["income"]),
+            }
+        )
+        day = _next_month(day)
+    return {
+        "income": totals["income"],
+        "households": totals["households"],
+        "people": totals["people"],
+        "orders": totals["orders"],
+        "towns": merge_small_groups(list(towns.values()), other=_("Other towns")),
+        "chart": chart,
+        "months_hidden": len(hidden),
+    }

@@ -19,11 +19,14 @@ from .models import (
     LedgerEntry,
     MemberRole,
     Membership,
+    OrderCell,
     Organisation,
     Parcel,
     ParcelStatus,
     Payout,
     PickupPoint,
+    SalesCell,
+    Span,
 )
 
 Line = get_model("order", "Line")
@@ -390,38 +393,67 @@ def ledger_reconcile(
         if parcels_total != total:
             problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
 
-    # 5. The daily sums the reports read agree with the ledger.
-    summed = IncomeDay.objects.values("household_id").annotate(
-        sales=Sum("sales"),
-        refunds=Sum("refunds"),
-        corrections=Sum("corrections"),
-        payouts=Sum("payouts"),
-        parcels=Sum("parcels"),
-    )
-    days = {row["household_id"]: row for row in summed}
+    # 5. The day and month sums the reports read agree with the ledger, and
+    # the sales cells and order counts with them.
     sale_counts = dict(
         LedgerEntry.objects.filter(kind=EntryKind.SALE)
         .values("household_id")
         .annotate(n=Count("id"))
         .values_list("household_id", "n")
     )
-    for household_id in sorted(households):
-        row = days.get(household_id, {})
-        expected = {
-            "sales": ledger.get((household_id, EntryKind.SALE), zero),
-            "refunds": -ledger.get((household_id, EntryKind.REFUND), zero),
-            "corrections": ledger.get((household_id, EntryKind.CORRECTION), zero),
-            "payouts": -ledger.get((household_id, EntryKind.PAYOUT), zero),
-            "parcels": sale_counts.get(household_id, 0),
+    for span in (Span.DAY, Span.MONTH):
+        summed = (
+            IncomeDay.objects.filter(span=span)
+            .values("household_id")
+            .annotate(
+                sales=Sum("sales"),
+                refunds=Sum("refunds"),
+                corrections=Sum("corrections"),
+                payouts=Sum("payouts"),
+                parcels=Sum("parcels"),
+            )
+        )
+        days = {row["household_id"]: row for row in summed}
+        cells = {
+            row["household_id"]: row
+            for row in SalesCell.objects.filter(span=span)
+            .values("household_id")
+            .annotate(sales=Sum("sales"), refunds=Sum("refunds"))
         }
-        for name, amount in expected.items():
-            found = row.get(name) or 0
-            found = found if name == "parcels" else _money(found)
-            if found != amount:
-                problem(
-                    f"household {household_id}: daily {name} total {found}, "
-                    f"the ledger says {amount}"
-                )
+        word = "daily" if span == Span.DAY else "monthly"
+        for household_id in sorted(households):
+            row = days.get(household_id, {})
+            expected = {
+                "sales": ledger.get((household_id, EntryKind.SALE), zero),
+                "refunds": -ledger.get((household_id, EntryKind.REFUND), zero),
+                "corrections": ledger.get((household_id, EntryKind.CORRECTION), zero),
+                "payouts": -ledger.get((household_id, EntryKind.PAYOUT), zero),
+                "parcels": sale_counts.get(household_id, 0),
+            }
+            for name, amount in expected.items():
+                found = row.get(name) or 0
+                found = found if name == "parcels" else _money(found)
+                if found != amount:
+                    problem(
+                        f"household {household_id}: {word} {name} total {found}, "
+                        f"the ledger says {amount}"
+                    )
+            for name in ("sales", "refunds"):
+                found = _money(cells.get(household_id, {}).get(name))
+                if found != expected[name]:
+                    problem(
+                        f"household {household_id}: {word} {name} by category "
+                        f"{found}, the ledger says {expected[name]}"
+                    )
+        paid_orders = (
+            LedgerEntry.objects.filter(kind=EntryKind.SALE)
+            .values("parcel__order_id")
+            .distinct()
+            .count()
+        )
+        counted = OrderCell.objects.filter(span=span).aggregate(n=Sum("orders"))["n"]
+        if (counted or 0) != paid_orders:
+            problem(f"{word} orders {counted or 0}, the ledger credits {paid_orders}")
     return report
 
 

@@ -32,7 +32,6 @@ from .models import (
     EntryKind,
     Household,
     HouseholdRecord,
-    IncomeDay,
     LedgerEntry,
     MemberRole,
     Membership,
@@ -46,6 +45,7 @@ from .models import (
 from .notifications import Recipient, notify
 from .roles import BUREAU, ROLE_GROUPS
 from .selectors import campaign_get_running
+from .summaries import summaries_add
 
 Partner = get_model("partner", "Partner")
 logger = logging.getLogger(__name__)
@@ -586,57 +586,8 @@ def ledger_append(
         corrects=corrects,
         created_by=acting_user,
     )
-    income_days_add([entry])
+    summaries_add([entry])
     return entry
-
-
-def income_days_add(entries: list[LedgerEntry]) -> None:
-    """Add new ledger entries to their households' daily sums, in the caller's
-    transaction and under its household locks (_ledger_heads): no other
-    writer can touch these households' rows meanwhile. Three queries however
-    many entries."""
-    deltas: dict[tuple[int, datetime.date], dict] = {}
-    for entry in entries:
-        key = (entry.household_id, timezone.localdate(entry.created_at))
-        delta = deltas.setdefault(
-            key,
-            {
-                "sales": Decimal(0),
-                "refunds": Decimal(0),
-                "corrections": Decimal(0),
-                "payouts": Decimal(0),
-                "parcels": 0,
-            },
-        )
-        if entry.kind == EntryKind.SALE:
-            delta["sales"] += entry.amount
-            delta["parcels"] += 1
-        elif entry.kind == EntryKind.REFUND:
-            delta["refunds"] -= entry.amount
-        elif entry.kind == EntryKind.PAYOUT:
-            delta["payouts"] -= entry.amount
-        else:
-            delta["corrections"] += entry.amount
-    if not deltas:
-        return
-    households = {household for household, _day in deltas}
-    existing = {
-        (row.household_id, row.day): row
-        for row in IncomeDay.objects.filter(
-            household_id__in=households, day__in={day for _h, day in deltas}
-        )
-        if (row.household_id, row.day) in deltas
-    }
-    fields = ["sales", "refunds", "corrections", "payouts", "parcels"]
-    for key, row in existing.items():
-        for name in fields:
-            setattr(row, name, getattr(row, name) + deltas[key][name])
-    IncomeDay.objects.bulk_update(existing.values(), fields)
-    IncomeDay.objects.bulk_create(
-        IncomeDay(household_id=household, day=day, **delta)
-        for (household, day), delta in deltas.items()
-        if (household, day) not in existing
-    )
 
 
 @transaction.atomic
@@ -674,7 +625,7 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
             )
         )
     LedgerEntry.objects.bulk_create(entries)
-    income_days_add(entries)
+    summaries_add(entries)
     _notify_social_workers(parcels)
     return entries
 

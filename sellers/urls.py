@@ -45,5 +45,12 @@ urlpatterns = [
     ),
     path("audit/", views.audit, name="audit"),
     path("bureau/", bureau.report, name="bureau"),
-    path("bureau/income.<str:fmt>", bureau.report_export, name="bureau-export"),
+    path("bureau/sales/", bureau.parcels_export, name="bureau-parcels"),
+    path("bureau/exports/<int:pk>/", bureau.export_detail, name="bureau-export-detail"),
+    path(
+        "bureau/exports/<int:pk>/download/",
+        bureau.export_download,
+        name="bureau-export-download",
+    ),
+    path("bureau/<slug:table>.<str:fmt>", bureau.report_export, name="bureau-export"),
 ]

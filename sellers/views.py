@@ -24,7 +24,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import campaigns, reports, selectors, services
+from . import campaigns, charts, reports, selectors, services
 from .forms import (
     CampaignForm,
     CancelForm,
@@ -545,4 +545,18 @@ def audit(request):
         request,
         "sellers/workspace/audit.html",
         {"page": page, "household": household},
+    )
+
+
+def impact(request):
+    """The public impact page: what the store has brought households, in
+    aggregates that cannot single one out (sellers.reports.public_impact)."""
+    figures = reports.public_impact(today=timezone.localdate())
+    return render(
+        request,
+        "sellers/impact.html",
+        {
+            "figures": figures,
+            "chart": charts.bars(figures["chart"]) if figures else None,
+        },
     )

@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from sellers.views import campaign_landing
+from sellers.views import campaign_landing, impact
 
 from .stories import story_edit
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("workspace/stories/<str:slug>/", story_edit, name="story-edit"),
     path("workspace/", include("sellers.urls")),
     path("c/<slug:code>/", campaign_landing, name="campaign"),
+    path("impact/", impact, name="impact"),
     path("shop/search/", SearchRedirectView.as_view()),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]

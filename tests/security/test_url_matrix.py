@@ -22,12 +22,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from catalog import imports
 from sellers import services
-from sellers.models import MemberRole, Parcel
+from sellers.models import MemberRole, Parcel, ReportExport
 from tests import factories
 from tests.sellers import helpers
 
@@ -163,6 +164,14 @@ def world(pages, stripe_settings):
     services.bureau_officer_grant(user=users["bureau"])
     users["admin"].is_staff = users["admin"].is_superuser = True
     users["admin"].save()
+    export = ReportExport.objects.create(
+        requested_by=users["bureau"],
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 11, 30),
+        status="done",
+        rows_done=1,
+    )
+    export.file.save("sales.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     # Arguments by pattern name: A's objects where the pattern is about them.
     parcel_args = {"pk": parcel.pk}
     household_args = {"slug": luo.slug}
@@ -182,7 +191,9 @@ def world(pages, stripe_settings):
         "workspace:consent-scan": {"pk": consent.pk, "which": "signed"},
         "workspace:campaign-poster": {"pk": campaign.pk},
         "workspace:caseload-remove": {"slug": luo.slug, "user_id": a.pk},
-        "workspace:bureau-export": {"fmt": "xlsx"},
+        "workspace:bureau-export": {"table": "income", "fmt": "xlsx"},
+        "workspace:bureau-export-detail": {"pk": export.pk},
+        "workspace:bureau-export-download": {"pk": export.pk},
         "listing:household": household_args,
         "listing:create": household_args,
         "listing:import-upload": household_args,

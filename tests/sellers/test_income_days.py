@@ -14,10 +14,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def days(household):
+def days(household, span="d"):
     return [
         (row.day, row.sales, row.refunds, row.corrections, row.payouts, row.parcels)
-        for row in IncomeDay.objects.filter(household=household).order_by("day")
+        for row in IncomeDay.objects.filter(household=household, span=span).order_by(
+            "day"
+        )
     ]
 
 
@@ -50,9 +52,21 @@ def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
         ),
     ]
     assert days(wang) == [(datetime.date(2026, 11, 28), Decimal("55.00"), 0, 0, 0, 1)]
-    assert IncomeDay.objects.get(household=luo, day="2026-11-29").income == Decimal(
-        "-40.50"
-    )
+    day = IncomeDay.objects.get(household=luo, span="d", day="2026-11-29")
+    assert day.income == Decimal("-40.50")
+    # The month's row holds both days; units: 3 fish sold, 2 returned.
+    assert days(luo, span="m") == [
+        (
+            datetime.date(2026, 11, 1),
+            Decimal("65.00"),
+            Decimal("40.00"),
+            Decimal("-0.50"),
+            Decimal("5.00"),
+            2,
+        )
+    ]
+    month = IncomeDay.objects.get(household=luo, span="m")
+    assert (month.units, day.units) == (1, -2)
 
 
 def test_crediting_an_order_again_adds_nothing():
@@ -61,4 +75,5 @@ def test_crediting_an_order_again_adds_nothing():
 
     services.order_credit_households(order=order)
 
-    assert IncomeDay.objects.get(household=luo).sales == Decimal("40.00")
+    assert IncomeDay.objects.get(household=luo, span="d").sales == Decimal("40.00")
+    assert IncomeDay.objects.get(household=luo, span="m").sales == Decimal("40.00")

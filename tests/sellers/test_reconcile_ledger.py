@@ -71,6 +71,11 @@ def test_a_lost_sale_credit_is_found(trading):
         f"household {wang.pk}: sale entries total 55.00, the records say 190.00\n"
         f"household {wang.pk}: daily sales total 190.00, the ledger says 55.00\n"
         f"household {wang.pk}: daily parcels total 2, the ledger says 1\n"
+        f"household {wang.pk}: daily sales by category 190.00, the ledger says 55.00\n"
+        f"household {wang.pk}: monthly sales total 190.00, the ledger says 55.00\n"
+        f"household {wang.pk}: monthly parcels total 2, the ledger says 1\n"
+        f"household {wang.pk}: monthly sales by category 190.00, "
+        "the ledger says 55.00\n"
     )
 
 
@@ -78,7 +83,8 @@ def test_daily_sums_that_drift_from_the_ledger_are_found(trading):
     # given: the reports' daily sums of 罗大哥 changed behind the services' back
     luo, _wang, _chen = trading["households"]
     execute(
-        "UPDATE sellers_incomeday SET sales = sales + 1 WHERE household_id = %s",
+        "UPDATE sellers_incomeday SET sales = sales + 1"
+        " WHERE household_id = %s AND span = 'd'",
         [luo.pk],
     )
 

@@ -6,10 +6,28 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.utils import timezone
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
 
-from sellers import reports, services
-from sellers.models import HouseholdRecord
+from catalog.models import ProductCertificate
+from sellers import reports, selectors, services
+from sellers.models import (
+    HouseholdRecord,
+    IncomeDay,
+    LedgerEntry,
+    OrderCell,
+    Parcel,
+    ReportExport,
+    SalesCell,
+)
+from sellers.summaries import summaries_rebuild
 from tests.sellers import helpers
+
+Line = get_model("order", "Line")
+ProductCategory = get_model("catalogue", "ProductCategory")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,13 +40,26 @@ def at(clock, month, day):
 
 @pytest.fixture
 def months(ledger_clock):
-    """罗大哥 (4 people), 王阿姨 (2), 陈叔 (3).
+    """罗大哥 (4 people, fish), 王阿姨 (2, eggs: certified), 陈叔 (3, bacon).
     10 Oct: 2 fish of 罗 (¥30 + ¥10 delivery), eggs of 王 (¥45 + ¥10).
     5 Nov: 1 fish of 罗 (¥15 + ¥10), bacon of 陈 (¥120, delivered free).
-    6 Nov: 陈's parcel cancelled and refunded. 20 Nov: ¥30 paid out to 罗."""
+    6 Nov: 陈's parcel cancelled and refunded.
+    12 Nov: another buyer, through a WeChat group's campaign: 3 eggs of 王
+    (¥135, delivered free). 20 Nov: ¥30 paid out to 罗."""
     (fish, eggs, bacon), (luo, wang, chen), (a, b) = helpers.two_caseloads()
     for household, members in ((luo, 4), (wang, 2), (chen, 3)):
         HouseholdRecord.objects.filter(household=household).update(members=members)
+    for product, name in ((eggs, "禽蛋"), (bacon, "腊肉")):
+        ProductCategory.objects.filter(product=product).update(
+            category=create_from_breadcrumbs(name)
+        )
+    ProductCertificate.objects.create(
+        product=eggs,
+        number="渝帮扶-001",
+        issuer="渝北区农业农村委",
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2099, 12, 31),
+    )
     at(ledger_clock, 10, 10)
     helpers.paid_order((fish, 2), (eggs, 1))
     at(ledger_clock, 11, 5)
@@ -37,6 +68,19 @@ def months(ledger_clock):
     services.parcel_cancel(
         parcel=second.parcels.get(household=chen), reason="腊肉坏了", acting_user=b
     )
+    at(ledger_clock, 11, 12)
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        organisation=luo.organisation,
+        name="西新村鸡蛋群",
+        channel="wechat_group",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+        acting_user=a,
+    )
+    third = helpers.place_order((eggs, 3), email="other@example.com")
+    services.order_campaign_record(order=third, code=campaign.code)
+    helpers.pay(third)
     at(ledger_clock, 11, 20)
     helpers.payout(luo, "30.00", a, reference="N1", method="cash")
     return luo, wang, chen
@@ -46,15 +90,18 @@ def test_the_months_headline_figures(months):
     figures = reports.income_totals(period=NOVEMBER)
 
     assert figures == {
-        "income": Decimal("25.00"),
-        "sales": Decimal("145.00"),
+        "income": Decimal("160.00"),
+        "sales": Decimal("280.00"),
         "refunds": Decimal("120.00"),
         "corrections": Decimal("0.00"),
         "payouts": Decimal("30.00"),
-        "parcels": 2,
-        "households": 1,  # 陈's sale was refunded in full: no income
-        "people": 4,
-        "per_household": Decimal("25.00"),
+        "parcels": 3,
+        "units": 4,  # 1 fish + 1 bacon − the bacon refunded + 3 eggs
+        "households": 2,  # 陈's sale was refunded in full: no income
+        "people": 6,
+        "per_household": Decimal("80.00"),
+        "orders": 2,
+        "buyers": 2,
     }
 
 
@@ -64,43 +111,221 @@ def test_against_the_previous_period(months):
     assert NOVEMBER.previous() == reports.Period(
         datetime.date(2026, 10, 2), datetime.date(2026, 10, 31)
     )
-    assert figures["previous"]["income"] == Decimal("95.00")
-    assert (figures["previous"]["households"], figures["previous"]["people"]) == (2, 6)
+    before = figures["previous"]
+    assert (before["income"], before["orders"], before["buyers"], before["units"]) == (
+        Decimal("95.00"),
+        1,
+        1,
+        3,
+    )
+    assert (before["households"], before["people"]) == (2, 6)
     assert figures["change"] == {
-        "income": Decimal("-70.00"),
-        "households": -1,
-        "people": -2,
-        "per_household": Decimal("-22.50"),
+        "income": Decimal("65.00"),
+        "households": 0,
+        "people": 0,
+        "per_household": Decimal("32.50"),
+        "orders": 1,
+        "buyers": 1,
+        "units": 1,
     }
 
 
-def test_by_place_and_by_organisation(months):
-    luo, _wang, chen = months
+def test_by_place_organisation_and_social_worker(months):
+    luo, _wang, _chen = months
+    report = reports.Report(NOVEMBER)
 
-    rows = reports.income_by_place(period=NOVEMBER)
+    assert [
+        (r["slug"], r["income"], r["sales"], r["refunds"], r["parcels"], r["units"])
+        for r in report.households
+    ] == [
+        ("chen", Decimal("0.00"), Decimal("120.00"), Decimal("120.00"), 1, 0),
+        ("luo", Decimal("25.00"), Decimal("25.00"), Decimal("0.00"), 1, 1),
+        ("wang", Decimal("135.00"), Decimal("135.00"), Decimal("0.00"), 1, 3),
+    ]
+    assert [(r["town"], r["village"]) for r in report.households] == [
+        ("统景镇", "西新村")
+    ] * 3
+    # Nothing protected beside a household.
+    assert {key for row in report.households for key in row} == {
+        "household_id", "slug", "town", "village", "organisation", "sales",
+        "refunds", "corrections", "payouts", "parcels", "units", "income",
+    }  # fmt: skip
+    group = {"households": 2, "income": Decimal("160.00"), "parcels": 3, "units": 4}
+    assert report.villages == [{"town": "统景镇", "village": "西新村", **group}]
+    assert report.organisations == [{"name": luo.organisation.name, **group}]
+    assert report.social_workers == [
+        {"name": "a@agency.example", "households": 2, "income": Decimal("160.00"),
+         "parcels": 2, "units": 4},
+        {"name": "b@agency.example", "households": 0, "income": Decimal("0.00"),
+         "parcels": 1, "units": 0},
+    ]  # fmt: skip
 
-    assert [(r["slug"], r["income"], r["sales"], r["refunds"]) for r in rows] == [
-        ("chen", Decimal("0"), Decimal("120"), Decimal("120")),
-        ("luo", Decimal("25"), Decimal("25"), Decimal("0")),
+
+def test_by_category_certified_or_not(months):
+    rows = reports.Report(NOVEMBER).categories
+
+    assert [
+        (r["name"], r["certified"], r["households"], r["sales"], r["refunds"],
+         r["income"], r["units"])
+        for r in rows
+    ] == [
+        ("禽蛋", True, 1, Decimal("135.00"), Decimal("0.00"), Decimal("135.00"), 3),
+        ("腊肉", False, 0, Decimal("120.00"), Decimal("120.00"), Decimal("0.00"), 0),
+        ("鲜鱼", False, 1, Decimal("15.00"), Decimal("0.00"), Decimal("15.00"), 1),
+        ("配送费", False, 1, Decimal("10.00"), Decimal("0.00"), Decimal("10.00"), 0),
+    ]  # fmt: skip
+    assert sum(r["income"] for r in rows) == Decimal("160.00")
+
+
+def test_by_campaign_and_channel(months):
+    report = reports.Report(NOVEMBER)
+
+    assert [
+        (r["name"], r["channel"], r["orders"], r["buyers"], r["households"],
+         r["income"], r["units"])
+        for r in report.campaigns
+    ] == [
+        ("西新村鸡蛋群", "微信群", 1, 1, 1, Decimal("135.00"), 3),
+        ("无推广活动", "", 1, 1, 1, Decimal("25.00"), 1),
+    ]  # fmt: skip
+    assert {
+        r["name"]: (r["orders"], r["buyers"], r["income"], r["units"])
+        for r in report.channels
+    } == {
+        "微信群": (1, 1, Decimal("135.00"), 3),
+        "无推广活动": (1, 1, Decimal("25.00"), 1),
+    }
+
+
+def test_assistance_categories_of_fewer_than_five_households_are_not_shown(months):
+    # Three households in all: no category (nor all of them together) has five.
+    assert reports.Report(NOVEMBER).assistance == []
+
+
+def test_small_groups_are_merged_until_none_can_be_singled_out():
+    rows = [
+        {"name": "低保", "households": 7, "income": Decimal("700")},
+        {"name": "特困", "households": 5, "income": Decimal("500")},
+        {"name": "边缘户", "households": 2, "income": Decimal("20")},
+        {"name": "建档立卡", "households": 1, "income": Decimal("10")},
     ]
-    assert [(r["town"], r["village"]) for r in rows] == [("统景镇", "西新村")] * 2
-    assert reports.income_by_organisation(period=NOVEMBER) == [
-        {
-            "organisation": luo.organisation.name,
-            "income": Decimal("25"),
-            "households": 2,
-        }
+
+    merged = reports.merge_small_groups(rows, other="其他")
+
+    # 2 + 1 households are too few to show even together: 特困 joins them.
+    assert merged == [
+        {"name": "低保", "households": 7, "income": Decimal("700")},
+        {"name": "其他", "households": 8, "income": Decimal("530")},
     ]
+    assert reports.merge_small_groups(rows[:2], other="其他") == rows[:2]
+    assert reports.merge_small_groups(rows[2:], other="其他") == []
+
+
+def test_income_by_week_and_by_month(months):
+    weeks = reports.Report(NOVEMBER).chart
+    year = reports.Report(
+        reports.Period(datetime.date(2026, 1, 1), datetime.date(2026, 11, 30))
+    ).chart
+
+    assert [(w["label"], w["income"]) for w in weeks] == [
+        ("10-26", Decimal("0.00")),  # the week of Sunday 1 November
+        ("11-02", Decimal("25.00")),  # 罗 ¥25; 陈's ¥120 sold and refunded
+        ("11-09", Decimal("135.00")),
+        ("11-16", Decimal("0.00")),  # a payout is not income
+        ("11-23", Decimal("0.00")),
+        ("11-30", Decimal("0.00")),
+    ]
+    assert [(m["label"], m["income"]) for m in year][-3:] == [
+        ("2026-09", Decimal("0.00")),
+        ("2026-10", Decimal("95.00")),
+        ("2026-11", Decimal("160.00")),
+    ]
+    assert len(year) == 11
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-11-01", "2026-11-30"),  # a month row
+        ("2026-10-15", "2026-11-30"),  # day rows of October, November's month row
+        ("2026-10-10", "2026-11-05"),  # day rows at both ends, no whole month
+        ("2026-10-01", "2026-12-31"),  # whole months only
+        ("2026-11-06", "2026-11-06"),  # one day: a refund only
+    ],
+)
+def test_figures_agree_with_the_ledger_and_the_orders(months, start, end):
+    period = reports.Period(
+        datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    )
+    begins = datetime.datetime.combine(period.start, datetime.time(), SHANGHAI)
+    ends = datetime.datetime.combine(
+        period.end + datetime.timedelta(days=1), datetime.time(), SHANGHAI
+    )
+    entries = LedgerEntry.objects.filter(created_at__gte=begins, created_at__lt=ends)
+    sales = entries.filter(kind="sale")
+    refunds = entries.filter(kind="refund")
+    lines = Line.objects.filter(parcel_line__parcel__ledger_entries__in=sales)
+    refunded = Line.objects.filter(parcel_line__parcel__ledger_entries__in=refunds)
+
+    figures = reports.income_totals(period=period)
+
+    assert figures["income"] == reports.money(entries.exclude(kind="payout").aggregate(
+        n=Sum("amount"))["n"])  # fmt: skip
+    assert figures["sales"] == reports.money(sales.aggregate(n=Sum("amount"))["n"])
+    assert figures["orders"] == sales.values("parcel__order").distinct().count()
+    assert figures["buyers"] == (
+        sales.values("parcel__order__guest_email").distinct().count()
+    )
+    assert figures["units"] == (lines.aggregate(n=Sum("quantity"))["n"] or 0) - (
+        refunded.aggregate(n=Sum("quantity"))["n"] or 0
+    )
+    goods = reports.Report(period).categories
+    assert sum(r["sales"] for r in goods if r["key"][0] is not None) == (
+        reports.money(lines.aggregate(n=Sum("line_price_incl_tax"))["n"])
+    )
 
 
 def test_earned_paid_and_owed_per_household(months):
     rows = reports.household_balances(end=datetime.date(2026, 11, 30))
 
     assert [(r["slug"], r["earned"], r["paid"], r["owed"]) for r in rows] == [
-        ("chen", Decimal("0"), Decimal("0"), Decimal("0.00")),
-        ("luo", Decimal("65"), Decimal("30"), Decimal("35.00")),
-        ("wang", Decimal("55"), Decimal("0"), Decimal("55.00")),
+        ("chen", Decimal("0.00"), Decimal("0.00"), Decimal("0.00")),
+        ("luo", Decimal("65.00"), Decimal("30.00"), Decimal("35.00")),
+        ("wang", Decimal("190.00"), Decimal("0.00"), Decimal("190.00")),
     ]
+
+
+def test_the_summaries_rebuilt_from_the_ledger_are_the_ones_kept(months):
+    def stored():
+        return (
+            sorted(IncomeDay.objects.values_list(
+                "household_id", "span", "day", "sales", "refunds", "corrections",
+                "payouts", "parcels", "units")),
+            sorted(SalesCell.objects.values_list(
+                "household_id", "span", "day", "category_id", "certified",
+                "campaign_id", "sales", "refunds", "units"), key=str),
+            sorted(OrderCell.objects.values_list(
+                "span", "day", "buyer", "campaign_id", "orders"), key=str),
+        )  # fmt: skip
+
+    kept = stored()
+    summaries_rebuild()
+
+    assert stored() == kept
+    assert len(kept[0]) == 12 and len(kept[2]) == 6
+    refunds = {
+        f"parcel-{pk}": amount
+        for pk, amount in Parcel.objects.filter(refunded__gt=0).values_list(
+            "pk", "refunded"
+        )
+    }
+    assert (
+        selectors.ledger_reconcile(
+            paid_order_numbers=get_model("order", "Order").objects.values("number"),
+            stripe_refunds=refunds,
+        ).problems
+        == []
+    )
 
 
 @pytest.fixture
@@ -126,11 +351,33 @@ def test_the_bureau_reads_the_month_and_nobody_else_does(
     response = client.get("/workspace/bureau/" + NOVEMBER_QUERY)
 
     assert response.status_code == 200
-    assert response.context["figures"]["current"]["income"] == Decimal("25.00")
+    assert response.context["figures"]["current"]["income"] == Decimal("160.00")
     html = response.content.decode()
-    assert "¥25.00" in html and "¥95.00" in html
+    assert "¥160.00" in html and "¥95.00" in html
     assert "罗某" not in html  # legal names never: the record is not read
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+    # A chart of six weeks, and every table with its two downloads.
+    assert html.count('<rect x="') == 6
+    assert "<title>11-09: ¥135.00</title>" in html
+    for key in (
+        "chart", "villages", "income", "organisations", "social-workers",
+        "categories", "campaigns", "channels", "assistance", "balances",
+    ):  # fmt: skip
+        query = NOVEMBER_QUERY[1:].replace("&", "&amp;")
+        assert f'href="/workspace/bureau/{key}.xlsx?{query}"' in html
+        assert f'href="/workspace/bureau/{key}.csv?{query}"' in html
+    # Households one village at a time: its link in the village table.
+    assert "选择" in html and ">wang<" not in html
+    village = (
+        NOVEMBER_QUERY.replace("&", "&amp;")
+        + "&amp;town=%E7%BB%9F%E6%99%AF%E9%95%87"  # 统景镇
+        + "&amp;village=%E8%A5%BF%E6%96%B0%E6%9D%91#income"  # 西新村
+    )
+    assert f'<a href="{village}">西新村</a>' in html
+    drilled = client.get(
+        "/workspace/bureau/" + NOVEMBER_QUERY + "&town=统景镇&village=西新村"
+    ).content.decode()
+    assert "<td>wang</td>" in drilled and "按农户 · 统景镇 西新村" in drilled
     client.force_login(helpers.social_worker("x@agency.example", luo))
     assert client.get("/workspace/bureau/").status_code == 403
     assert client.get("/workspace/bureau/income.csv").status_code == 403
@@ -141,23 +388,94 @@ def test_exports_open_in_excel_with_the_period_and_time_on_top(
 ):
     from openpyxl import load_workbook
 
+    organisation = months[0].organisation.name
     client.force_login(bureau_officer)
 
     csv_body = client.get("/workspace/bureau/income.csv" + NOVEMBER_QUERY).content
-    xlsx = client.get("/workspace/bureau/income.xlsx" + NOVEMBER_QUERY)
+    xlsx = client.get("/workspace/bureau/all.xlsx" + NOVEMBER_QUERY)
 
     lines = csv_body.decode("utf-8-sig").splitlines()
-    assert lines[0] == "2026-11-01 至 2026-11-30 各户收入"
+    assert lines[0] == "按农户，2026-11-01 至 2026-11-30"
     assert lines[1].startswith("生成于 ")
     assert lines[2:] == [
-        "镇,村,农户,销售额（元）,退款（元）,收入（元）,包裹",
-        "统景镇,西新村,chen,120.00,120.00,0.00,1",
-        "统景镇,西新村,luo,25.00,0.00,25.00,1",
+        "镇,村,农户,机构,销售额（元）,退款（元）,更正（元）,收入（元）,包裹,售出件数",
+        f"统景镇,西新村,chen,{organisation},120.00,120.00,0.00,0.00,1,0",
+        f"统景镇,西新村,luo,{organisation},25.00,0.00,0.00,25.00,1,1",
+        f"统景镇,西新村,wang,{organisation},135.00,0.00,0.00,135.00,1,3",
     ]
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in sheet[4]] == ["统景镇", "西新村", "chen", 120, 120, 0, 1]
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.sheetnames[:3] == ["主要数字", "按周或按月的收入", "按镇和村"]
+    assert len(workbook.sheetnames) == 11
+    households = workbook["按农户"]
+    assert households["A1"].value == "按农户，2026-11-01 至 2026-11-30"
+    assert [c.value for c in households[4]] == [
+        "统景镇", "西新村", "chen", organisation, 120, 120, 0, 0, 1, 0
+    ]  # fmt: skip
+    summary = workbook["主要数字"]
+    assert [c.value for c in summary[4]] == ["农户收入（销售额 − 退款）", 160, 95, 65]
     assert xlsx["Content-Disposition"] == (
-        'attachment; filename="income-2026-11-01-2026-11-30.xlsx"'
+        'attachment; filename="all-2026-11-01-2026-11-30.xlsx"'
+    )
+    assert client.get("/workspace/bureau/nothing.csv").status_code == 404
+    assert client.get("/workspace/bureau/all.csv").status_code == 404
+
+
+def test_every_sale_and_refund_is_exported_off_the_request(
+    client, months, bureau_officer, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    client.force_login(bureau_officer)
+    page = client.get("/workspace/bureau/sales/" + NOVEMBER_QUERY)
+    assert "准备工作簿" in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/workspace/bureau/sales/" + NOVEMBER_QUERY)
+
+    export = ReportExport.objects.get()
+    assert response["Location"] == f"/workspace/bureau/exports/{export.pk}/"
+    assert (export.status, export.rows_total, export.rows_done) == ("done", 4, 4)
+    detail = client.get(response["Location"]).content.decode()
+    assert "下载 4 行（Excel）" in detail and 'http-equiv="refresh"' not in detail
+    download = client.get(f"/workspace/bureau/exports/{export.pk}/download/")
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert [(r[1], r[5], r[7]) for r in rows] == [
+        ("销售", "luo", 25),
+        ("销售", "chen", 120),
+        ("退款", "chen", -120),
+        ("销售", "wang", 135),
+    ]
+    assert rows[3][8] == "西新村鸡蛋群"
+    assert sum(r[7] for r in rows) == 160  # the report's income, bar corrections
+    assert "罗某" not in str(rows)
+    # Another officer cannot fetch it.
+    other = get_user_model().objects.create_user(username="o2@mca.example")
+    services.bureau_officer_grant(user=other)
+    client.force_login(other)
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_long_export_shows_its_progress(client, bureau_officer):
+    export = ReportExport.objects.create(
+        requested_by=bureau_officer,
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 11, 30),
+        status="running",
+        rows_total=12000,
+        rows_done=5000,
+    )
+    client.force_login(bureau_officer)
+
+    html = client.get(f"/workspace/bureau/exports/{export.pk}/").content.decode()
+
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert (
+        '<progress id="export-progress" max="12000" value="5000">41%</progress>' in html
+    )
+    assert (
+        client.get(f"/workspace/bureau/exports/{export.pk}/download/").status_code
+        == 404
     )
 
 

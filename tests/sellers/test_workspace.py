@@ -11,7 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sellers import services
-from sellers.models import Consent, EntryKind, LedgerEntry, Parcel, Payout
+from sellers.models import (
+    Consent,
+    EntryKind,
+    LedgerEntry,
+    Parcel,
+    Payout,
+    ReportExport,
+)
 from tests import factories
 from tests.sellers import helpers
 
@@ -522,13 +529,21 @@ B_OBJECT = {
     "audit": None,
     "bureau": None,
     "bureau-export": "export",
+    "bureau-parcels": None,
+    "bureau-export-detail": "report-export",
+    "bureau-export-download": "report-export",
 }
 
 
 POST_ONLY = {"ship", "deliver", "cancel", "consent-withdraw", "caseload-remove"}
 # A is neither an organisation administrator nor a bureau officer: refused
 # before any lookup.
-NOT_FOUND_BUT = {"caseload-remove": 403, "bureau-export": 403}
+NOT_FOUND_BUT = {
+    "caseload-remove": 403,
+    "bureau-export": 403,
+    "bureau-export-detail": 403,
+    "bureau-export-download": 403,
+}
 
 
 def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
@@ -551,9 +566,16 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
         acting_user=other_agency,
     )
     consent = factories.consent_create(chen, by=shop["b"])
+    export = ReportExport.objects.create(
+        requested_by=shop["b"],
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 11, 30),
+        status="done",
+    )
     args = {
         "consent": {"pk": consent.pk, "which": "signed"},
-        "export": {"fmt": "csv"},
+        "export": {"table": "income", "fmt": "csv"},
+        "report-export": {"pk": export.pk},
         "caseload": {"slug": chen.slug, "user_id": shop["b"].pk},
         "campaign": {"pk": their_campaign.pk},
         "parcel": {"pk": shop["parcels"]["chen"].pk},
