@@ -88,7 +88,7 @@ class Table:
 
 
 def _summary_rows(report):
-    figures = reports.income_totals_with_change(period=report.period, report=report)
+    figures = report.with_change
     now, before = figures["current"], figures["previous"]
     rows = [
         (_("Income to households (sales − refunds)"), "income", YUAN),
@@ -200,10 +200,11 @@ def _tables() -> list[Table]:
             [
                 (_("Campaign"), "name", TEXT),
                 (_("Organisation"), "organisation", TEXT),
-                (_("Channel"), "channel", TEXT),
+                (_("Channel"), "channel_label", TEXT),
                 orders,
                 buyers,
-                households,
+                (_("Sales (¥)"), "sales", YUAN),
+                (_("Refunds (¥)"), "refunds", YUAN),
                 income,
                 units,
             ],
@@ -235,7 +236,7 @@ def _tables() -> list[Table]:
                 (_("Paid out (¥)"), "paid", YUAN),
                 (_("Owed (¥)"), "owed", YUAN),
             ],
-            lambda r: reports.household_balances(end=r.period.end),
+            lambda r: r.balances,
         ),
     ]
 
@@ -271,10 +272,16 @@ def _page_tables(report, *, query: QueryDict, place) -> list[dict]:
     """The tables as the page shows them: header and formatted cells."""
     shown = []
     for table in _tables():
-        rows = table.rows(report)
         links = []
         if table.key in PER_HOUSEHOLD:
-            rows = [r for r in rows if (r["town"], r["village"]) == place]
+            # Read only when a village is chosen (the balances are a query).
+            rows = [
+                r
+                for r in (table.rows(report) if all(place) else [])
+                if (r["town"], r["village"]) == place
+            ]
+        else:
+            rows = table.rows(report)
         if table.key == "villages":
             for row in rows:
                 drill = query.copy()
@@ -327,9 +334,7 @@ def report(request):
         {
             "form": form,
             "period": report.period,
-            "figures": reports.income_totals_with_change(
-                period=report.period, report=report
-            ),
+            "figures": report.with_change,
             "chart": charts.bars(report.chart),
             "tables": _page_tables(report, query=period_query, place=place),
             "place": place if all(place) else None,

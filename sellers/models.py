@@ -540,27 +540,31 @@ class LedgerEntry(AppendOnlyModel):
 
 
 class Span(models.TextChoices):
-    """How long a summary row sums: a day, or a calendar month (Asia/Shanghai)."""
+    """How long a summary row sums: a day, a calendar month or a calendar
+    year (Asia/Shanghai)."""
 
     DAY = "d", _("day")
     MONTH = "m", _("month")
+    YEAR = "y", _("year")
 
 
 class IncomeDay(models.Model):
-    """A household's ledger summed per day and per month (Asia/Shanghai).
+    """A household's ledger summed per day, month and year (Asia/Shanghai).
 
     Written by sellers.summaries in the transaction that adds the entries,
     under the household's lock, so it never disagrees with the ledger
-    (reconcile_ledger proves it). A report reads month rows for the whole
-    months of its period and day rows for the days at either end: a year is
-    about twelve rows per household, however many orders it had.
+    (reconcile_ledger proves it). A report reads year rows for the whole
+    years of its period, month rows for the whole months around them and day
+    rows for the days at either end: a calendar year is one row per
+    household, a year from any date at most twelve and a few days, however
+    many orders it had.
     """
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="income_days"
     )
     span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
-    # The day, or the first day of the month.
+    # The day, or the first day of the month or year.
     day = models.DateField(_("day"))
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     # Refunds and payouts as positive amounts; corrections signed.
@@ -593,10 +597,10 @@ class IncomeDay(models.Model):
 
 
 class SalesCell(models.Model):
-    """A household's sales and refunds of a day or month, split by product
-    category, certification on the day of sale, and the campaign the order
-    came through. The delivery charges credited to the household are the row
-    without a category, so the cells add up to the ledger's sales and refunds.
+    """A household's sales and refunds of a day or month by product category,
+    and whether the product was certified on the day it was bought. The
+    delivery charges credited to the household are the row without a
+    category, so the cells add up to the ledger's sales and refunds.
 
     Written with IncomeDay under the same household lock.
     """
@@ -608,9 +612,6 @@ class SalesCell(models.Model):
         "catalogue.Category", null=True, on_delete=models.PROTECT, related_name="+"
     )
     certified = models.BooleanField(default=False)
-    campaign = models.ForeignKey(
-        "Campaign", null=True, on_delete=models.PROTECT, related_name="+"
-    )
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     units = models.IntegerField(default=0)
@@ -625,12 +626,15 @@ class SalesCell(models.Model):
 
 
 class OrderCell(models.Model):
-    """Orders paid in a day or month per buyer and campaign: orders add up,
-    and counting distinct buyers over the rows gives the period's buyers.
+    """A buyer's orders of a day or month through a campaign (or none): the
+    orders paid, their sales and refunds (refunds on the day they were made)
+    and units. Orders and amounts add up; counting distinct buyers over the
+    rows gives the period's buyers.
 
     The buyer is a keyed hash of his account or e-mail address, never the
     address itself. Incremented with an UPDATE; two first orders of one buyer
-    at the same moment may write two rows, which changes neither sum.
+    at the same moment may write two rows, which changes no sum and no count
+    of distinct buyers.
     """
 
     span = models.CharField(max_length=1, choices=Span.choices)
@@ -640,6 +644,9 @@ class OrderCell(models.Model):
         "Campaign", null=True, on_delete=models.PROTECT, related_name="+"
     )
     orders = models.PositiveIntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    units = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("orders of a buyer")

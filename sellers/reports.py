@@ -24,6 +24,7 @@ from .models import (
     AssistanceCategory,
     Campaign,
     CampaignChannel,
+    Household,
     IncomeDay,
     MemberRole,
     OrderCell,
@@ -32,6 +33,8 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
+# A buyer row of a day with a refund only: not a buyer of that period.
+BOUGHT = Q(orders__gt=0)
 INCOME = F("sales") - F("refunds") + F("corrections")
 # Groups of fewer households than this are merged before anyone outside the
 # bureau sees them, and assistance categories even for the bureau.
@@ -62,23 +65,40 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def span_filter(period: Period) -> Q:
-    """The summary rows that add up to the period exactly: month rows for its
-    whole months, day rows for the days before and after them."""
-    first = period.start if period.start.day == 1 else _next_month(period.start)
-    after = _next_month(period.end)
-    last = (
-        after
-        if period.end == after - datetime.timedelta(days=1)
-        else (period.end.replace(day=1))
-    )
-    # Whole months are [first, last): none if first >= last.
+def _next_year(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + 1, 1, 1)
+
+
+# Spans from the longest: (span, start of the span a day is in, the next one).
+SPANS = [
+    (Span.YEAR, lambda d: d.replace(month=1, day=1), _next_year),
+    (Span.MONTH, lambda d: d.replace(day=1), _next_month),
+]
+
+
+def span_filter(period: Period, longest: str = Span.YEAR) -> Q:
+    """The summary rows that add up to the period exactly: year rows for its
+    whole years, month rows for the whole months around them, day rows for
+    the days at either end. `longest` Span.MONTH leaves out year rows."""
+    spans = SPANS if longest == Span.YEAR else SPANS[1:]
+    return _pieces(period.start, period.end + datetime.timedelta(days=1), spans)
+
+
+def _pieces(start: datetime.date, stop: datetime.date, spans) -> Q:
+    """[start, stop) as rows of the longest span that fits, then shorter."""
+    if start >= stop:
+        return Q(pk__in=[])
+    if not spans:
+        return Q(span=Span.DAY, day__gte=start, day__lt=stop)
+    span, begin, following = spans[0]
+    first = start if begin(start) == start else following(start)
+    last = begin(stop)  # whole spans are [first, last)
     if first >= last:
-        return Q(span=Span.DAY, day__gte=period.start, day__lte=period.end)
+        return _pieces(start, stop, spans[1:])
     return (
-        Q(span=Span.MONTH, day__gte=first, day__lt=last)
-        | Q(span=Span.DAY, day__gte=period.start, day__lt=first)
-        | Q(span=Span.DAY, day__gte=last, day__lte=period.end)
+        Q(span=span, day__gte=first, day__lt=last)
+        | _pieces(start, first, spans[1:])
+        | _pieces(last, stop, spans[1:])
     )
 
 
@@ -116,17 +136,11 @@ class Report:
     # organisation, social worker and assistance category.
     @cached_property
     def _household_rows(self) -> list[dict]:
-        rows = (
+        # Summed by household id alone, then joined to the households in
+        # Python: grouping and sorting by their names in SQL costs more.
+        sums = (
             IncomeDay.objects.filter(self.rows)
-            .values(
-                "household_id",
-                slug=F("household__slug"),
-                town=F("household__town"),
-                village=F("household__village"),
-                organisation=F("household__organisation__name"),
-                _members=F("household__record__members"),
-                _assistance=F("household__record__assistance_category"),
-            )
+            .values("household_id")
             .annotate(
                 sales=Sum("sales"),
                 refunds=Sum("refunds"),
@@ -135,15 +149,39 @@ class Report:
                 parcels=Sum("parcels"),
                 units=Sum("units"),
             )
-            .order_by("town", "village", "slug")
+            .order_by()
+        )
+        by_id = {row["household_id"]: row for row in sums}
+        households = Household.objects.all()
+        if len(by_id) < 900:  # else all of them: fewer than SQLite's variables
+            households = households.filter(pk__in=list(by_id))
+        households = households.values_list(
+            "pk",
+            "slug",
+            "town",
+            "village",
+            "organisation__name",
+            "record__members",
+            "record__assistance_category",
         )
         out = []
-        for row in rows:
+        for pk, slug, town, village, organisation, members, assistance in households:
+            row = by_id.get(pk)
+            if row is None:
+                continue
             for name in ("sales", "refunds", "corrections", "payouts"):
                 row[name] = money(row[name])
-            row["income"] = row["sales"] - row["refunds"] + row["corrections"]
+            row.update(
+                slug=slug,
+                town=town,
+                village=village,
+                organisation=organisation,
+                _members=members,
+                _assistance=assistance,
+                income=row["sales"] - row["refunds"] + row["corrections"],
+            )
             out.append(row)
-        return out
+        return sorted(out, key=lambda r: (r["town"], r["village"], r["slug"]))
 
     @cached_property
     def households(self) -> list[dict]:
@@ -156,7 +194,7 @@ class Report:
     @cached_property
     def _orders(self) -> dict:
         return OrderCell.objects.filter(self.rows).aggregate(
-            orders=Sum("orders"), buyers=Count("buyer", distinct=True)
+            paid=Sum("orders"), buyers=Count("buyer", distinct=True, filter=BOUGHT)
         )
 
     @cached_property
@@ -175,7 +213,7 @@ class Report:
             units=sum(r["units"] for r in rows),
             households=len(earning),
             people=sum(r["_members"] or 0 for r in earning),
-            orders=self._orders["orders"] or 0,
+            orders=self._orders["paid"] or 0,
             buyers=self._orders["buyers"] or 0,
         )
         totals["per_household"] = (
@@ -246,12 +284,12 @@ class Report:
     def assistance(self) -> list[dict]:
         """Per assistance category: households with income, the people in
         them, income. Aggregates only, small groups merged."""
-        labels = dict(AssistanceCategory.choices)
+        labels = {key: str(label) for key, label in AssistanceCategory.choices}
         groups: dict = {}
         for row in self._household_rows:
             category = labels.get(row["_assistance"] or AssistanceCategory.NONE)
             group = groups.setdefault(
-                category, {"name": str(category), "households": 0, "people": 0}
+                category, {"name": category, "households": 0, "people": 0}
             )
             group["income"] = group.get("income", ZERO) + row["income"]
             if row["income"] > 0:
@@ -265,7 +303,7 @@ class Report:
     def _cells(self) -> list[dict]:
         return list(
             SalesCell.objects.filter(self.rows)
-            .values("category_id", "certified", "campaign_id", "household_id")
+            .values("category_id", "certified", "household_id")
             .annotate(sales=Sum("sales"), refunds=Sum("refunds"), units=Sum("units"))
         )
 
@@ -317,79 +355,74 @@ class Report:
         )
 
     @cached_property
-    def _campaigns(self) -> dict:
-        ids = {c["campaign_id"] for c in self._cells} | {
-            r["campaign_id"] for r in self._campaign_orders
-        }
-        return {
-            row["pk"]: row
-            for row in Campaign.objects.filter(pk__in=ids - {None}).values(
-                "pk", "name", "channel", organisation_name=F("organisation__name")
-            )
-        }
-
-    @cached_property
-    def _campaign_orders(self) -> list[dict]:
+    def _campaign_rows(self) -> list[dict]:
         return list(
             OrderCell.objects.filter(self.rows)
             .values("campaign_id")
-            .annotate(orders=Sum("orders"), buyers=Count("buyer", distinct=True))
+            .annotate(
+                paid=Sum("orders"),
+                buyers=Count("buyer", distinct=True, filter=BOUGHT),
+                sales=Sum("sales"),
+                refunds=Sum("refunds"),
+                units=Sum("units"),
+            )
         )
 
     @cached_property
     def campaigns(self) -> list[dict]:
         """Per campaign (and orders placed without one): orders, buyers,
-        income (sales − refunds), units, households."""
-        campaigns = self._campaigns
-        rows = self._cell_groups(
-            lambda c: c["campaign_id"],
-            lambda pk: campaigns[pk]["name"] if pk else _("Without a campaign"),
-        )
-        orders = {r["campaign_id"]: r for r in self._campaign_orders}
-        by_key = {row["key"]: row for row in rows}
-        for pk in orders:
-            by_key.setdefault(
-                pk,
+        income (sales − refunds), units."""
+        campaigns = {
+            row["pk"]: row
+            for row in Campaign.objects.filter(
+                pk__in=[r["campaign_id"] for r in self._campaign_rows]
+            ).values("pk", "name", "channel", organisation_name=F("organisation__name"))
+        }
+        rows = []
+        for row in self._campaign_rows:
+            campaign = campaigns.get(row["campaign_id"])
+            sales, refunds = money(row["sales"]), money(row["refunds"])
+            rows.append(
                 {
-                    "key": pk,
-                    "name": campaigns[pk]["name"] if pk else _("Without a campaign"),
-                    "sales": ZERO,
-                    "refunds": ZERO,
-                    "income": ZERO,
-                    "units": 0,
-                    "households": 0,
-                },
+                    "key": row["campaign_id"],
+                    "name": campaign["name"] if campaign else _("Without a campaign"),
+                    "organisation": campaign["organisation_name"] if campaign else "",
+                    "channel": campaign["channel"] if campaign else None,
+                    "channel_label": (
+                        str(CampaignChannel(campaign["channel"]).label)
+                        if campaign
+                        else ""
+                    ),
+                    "orders": row["paid"],
+                    "buyers": row["buyers"],
+                    "sales": sales,
+                    "refunds": refunds,
+                    "income": sales - refunds,
+                    "units": row["units"],
+                }
             )
-        for pk, row in by_key.items():
-            row["orders"] = orders.get(pk, {}).get("orders") or 0
-            row["buyers"] = orders.get(pk, {}).get("buyers") or 0
-            row["organisation"] = campaigns[pk]["organisation_name"] if pk else ""
-            row["channel"] = (
-                CampaignChannel(campaigns[pk]["channel"]).label if pk else ""
-            )
-        return sorted(by_key.values(), key=lambda r: (r["key"] is None, r["name"]))
+        return sorted(rows, key=lambda r: (r["key"] is None, r["name"]))
 
     @cached_property
     def channels(self) -> list[dict]:
         """Per channel (WeChat group, Douyin video…): orders, buyers, income."""
-        channel_of = {pk: c["channel"] for pk, c in self._campaigns.items()}
+        # Buyers without a campaign are the campaign table's; the channels'
+        # are counted over the few rows with one.
         buyers = dict(
-            OrderCell.objects.filter(self.rows)
+            OrderCell.objects.filter(self.rows, campaign__isnull=False)
             .values(channel=F("campaign__channel"))
-            .annotate(n=Count("buyer", distinct=True))
+            .annotate(n=Count("buyer", distinct=True, filter=BOUGHT))
             .values_list("channel", "n")
         )
         groups: dict = {}
         for row in self.campaigns:
-            channel = channel_of.get(row["key"])
+            channel = row["channel"]
             group = groups.setdefault(
                 channel,
                 {
-                    "name": str(CampaignChannel(channel).label)
-                    if channel
-                    else _("Without a campaign"),
+                    "name": row["channel_label"] or _("Without a campaign"),
                     "orders": 0,
-                    "buyers": buyers.get(channel, 0),
+                    "buyers": buyers.get(channel, 0) if channel else row["buyers"],
                     "income": ZERO,
                     "units": 0,
                 },
@@ -400,6 +433,14 @@ class Report:
         return sorted(groups.values(), key=lambda r: r["name"])
 
     @cached_property
+    def with_change(self) -> dict:
+        return _with_change(self)
+
+    @cached_property
+    def balances(self) -> list[dict]:
+        return household_balances(end=self.period.end)
+
+    @cached_property
     def chart(self) -> list[dict]:
         """Income per week (periods up to 92 days) or per month: buckets with
         their first day, label and income, empty ones included."""
@@ -408,7 +449,7 @@ class Report:
             IncomeDay.objects.filter(
                 Q(span=Span.DAY, day__gte=self.period.start, day__lte=self.period.end)
                 if weekly
-                else self.rows
+                else span_filter(self.period, longest=Span.MONTH)
             )
             .values("day")
             .annotate(income=Sum(INCOME))
@@ -446,9 +487,13 @@ def income_totals(*, period: Period) -> dict:
 
 
 def income_totals_with_change(*, period: Period, report: Report | None = None) -> dict:
+    return (report or Report(period)).with_change
+
+
+def _with_change(report: Report) -> dict:
     """The period's figures beside the previous period's, with the change."""
-    now = (report or Report(period)).totals
-    before = Report(period.previous()).totals
+    now = report.totals
+    before = Report(report.period.previous()).totals
     change = {
         key: now[key] - before[key]
         for key in (

@@ -401,7 +401,11 @@ def ledger_reconcile(
         .annotate(n=Count("id"))
         .values_list("household_id", "n")
     )
-    for span in (Span.DAY, Span.MONTH):
+    for span, word in (
+        (Span.DAY, "daily"),
+        (Span.MONTH, "monthly"),
+        (Span.YEAR, "yearly"),
+    ):
         summed = (
             IncomeDay.objects.filter(span=span)
             .values("household_id")
@@ -420,7 +424,6 @@ def ledger_reconcile(
             .values("household_id")
             .annotate(sales=Sum("sales"), refunds=Sum("refunds"))
         }
-        word = "daily" if span == Span.DAY else "monthly"
         for household_id in sorted(households):
             row = days.get(household_id, {})
             expected = {
@@ -451,9 +454,25 @@ def ledger_reconcile(
             .distinct()
             .count()
         )
-        counted = OrderCell.objects.filter(span=span).aggregate(n=Sum("orders"))["n"]
-        if (counted or 0) != paid_orders:
-            problem(f"{word} orders {counted or 0}, the ledger credits {paid_orders}")
+        counted = OrderCell.objects.filter(span=span).aggregate(
+            n=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds")
+        )
+        if (counted["n"] or 0) != paid_orders:
+            problem(
+                f"{word} orders {counted['n'] or 0}, the ledger credits {paid_orders}"
+            )
+        for name, kind, sign in (
+            ("sales", EntryKind.SALE, 1),
+            ("refunds", EntryKind.REFUND, -1),
+        ):
+            expected = sign * sum(
+                (v for (_h, k), v in ledger.items() if k == kind), zero
+            )
+            if _money(counted[name]) != expected:
+                problem(
+                    f"{word} {name} by buyer {_money(counted[name])}, "
+                    f"the ledger says {expected}"
+                )
     return report
 
 

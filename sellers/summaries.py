@@ -1,14 +1,15 @@
 """The ledger summed for reports, written in the ledger's own transaction.
 
-Three summaries, each with a row per day and a row per calendar month
-(Asia/Shanghai), so that a report over a year reads month rows and only the
-days at its ends:
+Three summaries, each with a row per day, per calendar month and per
+calendar year (Asia/Shanghai), so that a report reads the longest rows that
+fit its period and only the days at its ends:
 
 - IncomeDay: per household: sales, refunds, corrections, payouts, parcels
   credited, units sold less units refunded.
-- SalesCell: per household, product category, certification and campaign:
-  sales, refunds, units (the delivery charge is the row without a category).
-- OrderCell: per buyer and campaign: orders paid (first credit of an order).
+- SalesCell: per household, product category and certification: sales,
+  refunds, units (the delivery charge is the row without a category).
+- OrderCell: per buyer and campaign: orders paid (counted at the first
+  credit of an order), sales, refunds, units.
 
 summaries_add() is called with the entries the ledger services have just
 written, under their household locks; summaries_rebuild() recomputes
@@ -26,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-DAY, MONTH = "d", "m"
+DAY, MONTH, YEAR = "d", "m", "y"
 MONEY = ("sales", "refunds", "corrections", "payouts")
 
 
@@ -39,8 +40,12 @@ def buyer_key(user_id, email) -> int:
 
 
 def spans_of(day: datetime.date):
-    """The day row and the month row a day's figures are added to."""
-    return ((DAY, day), (MONTH, day.replace(day=1)))
+    """The day, month and year rows a day's figures are added to."""
+    return (
+        (DAY, day),
+        (MONTH, day.replace(day=1)),
+        (YEAR, day.replace(month=1, day=1)),
+    )
 
 
 class _Facts:
@@ -53,7 +58,14 @@ class _Facts:
         self.cells = defaultdict(
             lambda: {"sales": Decimal(0), "refunds": Decimal(0), "units": 0}
         )
-        self.orders = defaultdict(int)
+        self.orders = defaultdict(
+            lambda: {
+                "orders": 0,
+                "sales": Decimal(0),
+                "refunds": Decimal(0),
+                "units": 0,
+            }
+        )
 
 
 def _parcel_facts(parcel_ids, apps):
@@ -148,15 +160,12 @@ def _collect(entries, apps, first_orders=True) -> _Facts:
                 income["units"] += sign * units
                 income["parcels"] += kind == "sale"
                 for (category, certified), (part, quantity) in split.items():
-                    key = (
-                        household,
-                        *span_day,
-                        category,
-                        certified,
-                        parcel["campaign"],
-                    )
+                    key = (household, *span_day, category, certified)
                     facts.cells[key][field] += part
                     facts.cells[key]["units"] += sign * quantity
+                order = facts.orders[(*span_day, parcel["buyer"], parcel["campaign"])]
+                order[field] += abs(amount)
+                order["units"] += sign * units
             if kind == "sale":
                 order = parcel["order_id"]
                 if order not in first_sale or created_at < first_sale[order][0]:
@@ -176,11 +185,15 @@ def _collect(entries, apps, first_orders=True) -> _Facts:
         )
     else:
         earlier = set()
+    if not first_orders:
+        return facts  # summaries_rebuild counts orders over the whole ledger
     for order, (created_at, parcel) in first_sale.items():
         if order in earlier:
             continue
         for span_day in spans_of(timezone.localdate(created_at)):
-            facts.orders[(*span_day, parcel["buyer"], parcel["campaign"])] += 1
+            facts.orders[(*span_day, parcel["buyer"], parcel["campaign"])][
+                "orders"
+            ] += 1
     return facts
 
 
@@ -224,7 +237,6 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
             row.day,
             row.category_id,
             row.certified,
-            row.campaign_id,
         ),
         lambda key, d: SalesCell(
             household_id=key[0],
@@ -232,26 +244,26 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
             day=key[2],
             category_id=key[3],
             certified=key[4],
-            campaign_id=key[5],
             **d,
         ),
     )
     if fresh:
         OrderCell.objects.bulk_create(
             (
-                OrderCell(span=s, day=d, buyer=b, campaign_id=c, orders=n)
+                OrderCell(span=s, day=d, buyer=b, campaign_id=c, **n)
                 for (s, d, b, c), n in facts.orders.items()
             ),
             batch_size=2000,
         )
         return
+    # Not under one household's lock: each row is added to in one UPDATE.
     for (span, day, buyer, campaign), n in facts.orders.items():
         updated = OrderCell.objects.filter(
             span=span, day=day, buyer=buyer, campaign_id=campaign
-        ).update(orders=F("orders") + n)
+        ).update(**{name: F(name) + value for name, value in n.items()})
         if not updated:
             OrderCell.objects.create(
-                span=span, day=day, buyer=buyer, campaign_id=campaign, orders=n
+                span=span, day=day, buyer=buyer, campaign_id=campaign, **n
             )
 
 
@@ -269,13 +281,15 @@ def summaries_add(entries) -> None:
 
 def summaries_rebuild(apps=global_apps, chunk=200) -> None:
     """Recompute every summary from the ledger, a few hundred households at a
-    time (orders once, at the end). For a migration or a generated data set;
-    the live store keeps them with summaries_add."""
+    time (buyers' rows gathered over all of them, orders counted once at the
+    end). For a migration or a generated data set; the live store keeps them
+    with summaries_add."""
     LedgerEntry = apps.get_model("sellers", "LedgerEntry")
     Household = apps.get_model("sellers", "Household")
     for model in ("IncomeDay", "SalesCell", "OrderCell"):
         apps.get_model("sellers", model).objects.all().delete()
     ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
+    buyers = _Facts()
     for start in range(0, len(ids), chunk):
         entries = list(
             LedgerEntry.objects.filter(household_id__in=ids[start : start + chunk])
@@ -285,17 +299,21 @@ def summaries_rebuild(apps=global_apps, chunk=200) -> None:
             )
         )
         facts = _collect(entries, apps, first_orders=False)
-        facts.orders.clear()  # an order's parcels may lie in several chunks
+        for key, values in facts.orders.items():
+            for name, value in values.items():
+                buyers.orders[key][name] += value
+        facts.orders.clear()
         _write(facts, apps, fresh=True)
-    _write(_orders_from_ledger(apps), apps, fresh=True)
+    _count_orders(buyers, apps)
+    _write(buyers, apps, fresh=True)
 
 
-def _orders_from_ledger(apps) -> _Facts:
+def _count_orders(facts: _Facts, apps) -> None:
+    """Each order once, on the day its first parcel was credited."""
     from django.db.models import Min
 
     Order = apps.get_model("order", "Order")
     CampaignOrder = apps.get_model("sellers", "CampaignOrder")
-    facts = _Facts()
     campaigns = dict(CampaignOrder.objects.values_list("order_id", "campaign_id"))
     rows = (
         Order.objects.filter(parcels__ledger_entries__kind="sale")
@@ -305,5 +323,4 @@ def _orders_from_ledger(apps) -> _Facts:
     for row in rows.iterator(chunk_size=5000):
         buyer = buyer_key(row["user_id"], row["guest_email"])
         for span_day in spans_of(timezone.localdate(row["first"])):
-            facts.orders[(*span_day, buyer, campaigns.get(row["pk"]))] += 1
-    return facts
+            facts.orders[(*span_day, buyer, campaigns.get(row["pk"]))]["orders"] += 1

@@ -72,10 +72,17 @@ def test_a_lost_sale_credit_is_found(trading):
         f"household {wang.pk}: daily sales total 190.00, the ledger says 55.00\n"
         f"household {wang.pk}: daily parcels total 2, the ledger says 1\n"
         f"household {wang.pk}: daily sales by category 190.00, the ledger says 55.00\n"
+        "daily sales by buyer 375.00, the ledger says 240.00\n"
         f"household {wang.pk}: monthly sales total 190.00, the ledger says 55.00\n"
         f"household {wang.pk}: monthly parcels total 2, the ledger says 1\n"
         f"household {wang.pk}: monthly sales by category 190.00, "
         "the ledger says 55.00\n"
+        "monthly sales by buyer 375.00, the ledger says 240.00\n"
+        f"household {wang.pk}: yearly sales total 190.00, the ledger says 55.00\n"
+        f"household {wang.pk}: yearly parcels total 2, the ledger says 1\n"
+        f"household {wang.pk}: yearly sales by category 190.00, "
+        "the ledger says 55.00\n"
+        "yearly sales by buyer 375.00, the ledger says 240.00\n"
     )
 
 

@@ -24,6 +24,7 @@ from sellers.models import (
     SalesCell,
 )
 from sellers.summaries import summaries_rebuild
+from tests import factories
 from tests.sellers import helpers
 
 Line = get_model("order", "Line")
@@ -181,12 +182,15 @@ def test_by_campaign_and_channel(months):
     report = reports.Report(NOVEMBER)
 
     assert [
-        (r["name"], r["channel"], r["orders"], r["buyers"], r["households"],
-         r["income"], r["units"])
+        (r["name"], r["channel_label"], r["orders"], r["buyers"], r["sales"],
+         r["refunds"], r["income"], r["units"])
         for r in report.campaigns
     ] == [
-        ("西新村鸡蛋群", "微信群", 1, 1, 1, Decimal("135.00"), 3),
-        ("无推广活动", "", 1, 1, 1, Decimal("25.00"), 1),
+        ("西新村鸡蛋群", "微信群", 1, 1, Decimal("135.00"), Decimal("0.00"),
+         Decimal("135.00"), 3),
+        # 罗's fish and 陈's bacon, the bacon refunded on the 6th
+        ("无推广活动", "", 1, 1, Decimal("145.00"), Decimal("120.00"),
+         Decimal("25.00"), 1),
     ]  # fmt: skip
     assert {
         r["name"]: (r["orders"], r["buyers"], r["income"], r["units"])
@@ -251,6 +255,9 @@ def test_income_by_week_and_by_month(months):
         ("2026-10-10", "2026-11-05"),  # day rows at both ends, no whole month
         ("2026-10-01", "2026-12-31"),  # whole months only
         ("2026-11-06", "2026-11-06"),  # one day: a refund only
+        ("2026-01-01", "2026-12-31"),  # a year row
+        ("2025-12-20", "2027-01-05"),  # 2026's year row, days of 2025 and 2027
+        ("2025-11-06", "2026-11-05"),  # months of both years, days at both ends
     ],
 )
 def test_figures_agree_with_the_ledger_and_the_orders(months, start, end):
@@ -303,16 +310,18 @@ def test_the_summaries_rebuilt_from_the_ledger_are_the_ones_kept(months):
                 "payouts", "parcels", "units")),
             sorted(SalesCell.objects.values_list(
                 "household_id", "span", "day", "category_id", "certified",
-                "campaign_id", "sales", "refunds", "units"), key=str),
+                "sales", "refunds", "units"), key=str),
             sorted(OrderCell.objects.values_list(
-                "span", "day", "buyer", "campaign_id", "orders"), key=str),
+                "span", "day", "buyer", "campaign_id", "orders", "sales",
+                "refunds", "units"), key=str),
         )  # fmt: skip
 
     kept = stored()
     summaries_rebuild()
 
     assert stored() == kept
-    assert len(kept[0]) == 12 and len(kept[2]) == 6
+    # Day, month and year rows; 陈's refund day has a buyer's row of its own.
+    assert len(kept[0]) == 15 and len(kept[2]) == 9
     refunds = {
         f"parcel-{pk}": amount
         for pk, amount in Parcel.objects.filter(refunded__gt=0).values_list(
@@ -496,3 +505,28 @@ def test_the_period_fields_are_labelled_as_dates(client, bureau_officer):
 
     assert '<label for="id_start">开始日期:</label>' in html
     assert '<label for="id_end">结束日期:</label>' in html
+
+
+def test_the_report_asks_the_same_queries_however_much_was_sold(
+    client, months, bureau_officer, ledger_clock
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(bureau_officer)
+    year = "?period=custom&start=2026-01-01&end=2026-11-30"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/workspace/bureau/" + year).status_code == 200
+        return len(captured)
+
+    queries()  # the first request of a session reads what later ones cache
+    before = queries()
+    more = [factories.household_create(slug=f"more-{n}") for n in range(4)]
+    products = [factories.product_create(household=h) for h in more]
+    for day in (3, 14, 25):
+        at(ledger_clock, 9, day)
+        helpers.paid_order(*((p, 2) for p in products), email=f"b{day}@example.com")
+
+    assert queries() == before
