@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from . import charts, exports, reports
 from .models import ExportStatus, ReportExport
@@ -347,6 +348,15 @@ def report(request):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _xlsx_cell(sheet, value):
+    """Yuan as numbers Excel shows with two decimals (120.00, not 120)."""
+    if not isinstance(value, Decimal):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "#,##0.00"
+    return cell
+
+
 @workspace_view
 def report_export(request, table: str, fmt: str):
     """A table of the period for Excel, as CSV or XLSX (or every table as
@@ -376,7 +386,7 @@ def report_export(request, table: str, fmt: str):
             # Sheet names: at most 31 characters, no []:*?/\
             sheet = workbook.create_sheet(str(each.title)[:31])
             for line in (*_heading(period, each), *_table_lines(each, report)):
-                sheet.append(line)
+                sheet.append([_xlsx_cell(sheet, value) for value in line])
         data = io.BytesIO()
         workbook.save(data)
         response = HttpResponse(data.getvalue(), content_type=XLSX)

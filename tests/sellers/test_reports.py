@@ -420,6 +420,7 @@ def test_exports_open_in_excel_with_the_period_and_time_on_top(
     assert [c.value for c in households[4]] == [
         "统景镇", "西新村", "chen", organisation, 120, 120, 0, 0, 1, 0
     ]  # fmt: skip
+    assert households["E4"].number_format == "#,##0.00"  # ¥120 shows as 120.00
     summary = workbook["主要数字"]
     assert [c.value for c in summary[4]] == ["农户收入（销售额 − 退款）", 160, 95, 65]
     assert xlsx["Content-Disposition"] == (
