@@ -20,6 +20,7 @@ joined). Prints the figures for docs/performance.md.
 
 import argparse
 import datetime
+import fcntl
 import json
 import random
 import statistics
@@ -309,6 +310,10 @@ def inner(lines: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
+    # Runs for several databases may generate side by side; their
+    # measurements take turns.
+    lock = open(Path(tempfile.gettempdir()) / "bangfu-bench-reports.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     officer = get_user_model().objects.create_superuser(
         username="bench-officer", email="officer@bench.example", password="x"
     )

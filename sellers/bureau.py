@@ -2,6 +2,7 @@
 period, place and organisation, with what is still owed; CSV and XLSX."""
 
 import csv
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from . import charts, exports, reports
 from .models import ExportStatus, ReportExport
+from .spreadsheets import spreadsheet_text
 from .views import workspace_view
 
 PERIODS = [
@@ -59,6 +61,10 @@ class PeriodForm(forms.Form):
                 )
             if (end - start).days > 3660:
                 raise forms.ValidationError(_("A period is at most ten years."))
+            if not (2000 <= start.year and end.year <= 2100):
+                raise forms.ValidationError(
+                    _("Choose dates between the years 2000 and 2100.")
+                )
         return data
 
     def chosen_period(self) -> reports.Period:
@@ -107,11 +113,15 @@ def _summary_rows(report):
             "name": label,
             "now": now[key],
             "before": before[key],
-            "change": now[key] - before[key],
+            "change": figures["change"].get(key, _change(now[key], before[key])),
             "kind": kind,
         }
         for label, key, kind in rows
     ]
+
+
+def _change(now, before):
+    return None if now is None or before is None else now - before
 
 
 def _tables() -> list[Table]:
@@ -250,7 +260,9 @@ def _cell(value, kind, row):
     if kind == YES_NO:
         return _("Yes") if value else _("No")
     if isinstance(value, Promise):  # a lazily translated label
-        return str(value)
+        value = str(value)
+    if isinstance(value, str):
+        return spreadsheet_text(value)
     return value if value is not None else ""
 
 
@@ -424,13 +436,17 @@ def _export_or_404(request, pk: int) -> ReportExport:
 @workspace_view
 def export_detail(request, pk: int):
     export = _export_or_404(request, pk)
+    # A worker that died leaves its export running for ever: after an hour
+    # the page stops waiting and says it failed.
+    stale = export.created_at < timezone.now() - datetime.timedelta(hours=1)
     return render(
         request,
         "sellers/bureau/export.html",
         {
             "export": export,
             "period": reports.Period(export.start, export.end),
-            "in_progress": export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
+            "in_progress": export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+            and not stale,
             "bureau_page": True,
         },
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from .models import EntryKind, ExportStatus, LedgerEntry, ReportExport
+from .spreadsheets import spreadsheet_text
 
 CHUNK = 5000
 
@@ -109,9 +110,9 @@ def _write(export: ReportExport) -> None:
             [
                 timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M"),
                 str(kinds[kind]),
-                *middle,
+                *(spreadsheet_text(value or "") for value in middle),
                 float(amount),
-                campaign or "",
+                spreadsheet_text(campaign or ""),
             ]
         )
         done += 1

@@ -322,6 +322,17 @@ class ParcelLine(models.Model):
     line = models.OneToOneField(
         "order.Line", on_delete=models.PROTECT, related_name="parcel_line"
     )
+    # The product's category, and whether it was certified on the day it was
+    # bought, as they stood when the parcel was first credited: a refund is
+    # reported under the same ones, however the product changed since.
+    category = models.ForeignKey(
+        "catalogue.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    certified = models.BooleanField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("parcel line")
@@ -597,10 +608,10 @@ class IncomeDay(models.Model):
 
 
 class SalesCell(models.Model):
-    """A household's sales and refunds of a day or month by product category,
-    and whether the product was certified on the day it was bought. The
-    delivery charges credited to the household are the row without a
-    category, so the cells add up to the ledger's sales and refunds.
+    """A household's sales and refunds of a day, month or year by product
+    category, and whether the product was certified on the day it was
+    bought. The delivery charges credited to the household are rows of their
+    own, so the cells add up to the ledger's sales and refunds.
 
     Written with IncomeDay under the same household lock.
     """
@@ -608,10 +619,13 @@ class SalesCell(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     span = models.CharField(max_length=1, choices=Span.choices)
     day = models.DateField()
+    # No category: the product had none (or it was deleted since), or, with
+    # delivery, the delivery charges.
     category = models.ForeignKey(
-        "catalogue.Category", null=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.Category", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     certified = models.BooleanField(default=False)
+    delivery = models.BooleanField(default=False)
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     units = models.IntegerField(default=0)
@@ -632,9 +646,9 @@ class OrderCell(models.Model):
     rows gives the period's buyers.
 
     The buyer is a keyed hash of his account or e-mail address, never the
-    address itself. Incremented with an UPDATE; two first orders of one buyer
-    at the same moment may write two rows, which changes no sum and no count
-    of distinct buyers.
+    address itself. Not under one household's lock: writers take a lock on
+    the buyer first (PostgreSQL advisory lock; SQLite serialises writes), so
+    a buyer's row of a day is never written twice.
     """
 
     span = models.CharField(max_length=1, choices=Span.choices)

@@ -212,7 +212,13 @@ class Report:
             parcels=sum(r["parcels"] for r in rows),
             units=sum(r["units"] for r in rows),
             households=len(earning),
-            people=sum(r["_members"] or 0 for r in earning),
+            # Fewer households than that: their head count is not shown
+            # beside the table that names them.
+            people=(
+                sum(r["_members"] or 0 for r in earning)
+                if len(earning) >= SMALLEST_GROUP
+                else None
+            ),
             orders=self._orders["paid"] or 0,
             buyers=self._orders["buyers"] or 0,
         )
@@ -303,7 +309,7 @@ class Report:
     def _cells(self) -> list[dict]:
         return list(
             SalesCell.objects.filter(self.rows)
-            .values("category_id", "certified", "household_id")
+            .values("category_id", "certified", "delivery", "household_id")
             .annotate(sales=Sum("sales"), refunds=Sum("refunds"), units=Sum("units"))
         )
 
@@ -345,13 +351,19 @@ class Report:
         ids = {cell["category_id"] for cell in self._cells} - {None}
         titles = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
         rows = self._cell_groups(
-            lambda c: (c["category_id"], c["certified"]),
-            lambda key: titles.get(key[0]) or _("Delivery charges"),
+            lambda c: (c["category_id"], c["certified"], c["delivery"]),
+            lambda key: (
+                _("Delivery charges")
+                if key[2]
+                else titles.get(key[0]) or _("Without a category")
+            ),
         )
         for row in rows:
             row["certified"] = row["key"][1]
+        # Categories by name, then those without one, then delivery.
         return sorted(
-            rows, key=lambda r: (r["key"][0] is None, r["name"], r["certified"])
+            rows,
+            key=lambda r: (r["key"][2], r["key"][0] is None, r["name"], r["certified"]),
         )
 
     @cached_property
@@ -495,7 +507,7 @@ def _with_change(report: Report) -> dict:
     now = report.totals
     before = Report(report.period.previous()).totals
     change = {
-        key: now[key] - before[key]
+        key: None if now[key] is None or before[key] is None else now[key] - before[key]
         for key in (
             "income",
             "households",
@@ -560,11 +572,15 @@ def period_named(name: str, today: datetime.date) -> Period:
 
 
 def public_impact(*, today: datetime.date) -> dict | None:
-    """What the public impact page shows: totals since the store opened and
-    by town, and income per month of the last twelve; any group of fewer
-    than SMALLEST_GROUP households merged (towns) or left out (months). None
-    while fewer households than that have had income at all."""
-    report = Report(Period(datetime.date(2000, 1, 1), today))
+    """What the public impact page shows, up to the end of the last whole
+    month (figures that moved with each sale would show, day by day, what
+    one household sold): totals since the store opened, by town, and income
+    in each of the last twelve months. A group of fewer than SMALLEST_GROUP
+    households is merged (towns) or left blank (months). None while fewer
+    households than that have had income. No head counts: a total of people
+    that grows by one household's members would tell them."""
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    report = Report(Period(datetime.date(2000, 1, 1), end))
     totals = report.totals
     if totals["households"] < SMALLEST_GROUP:
         return None
@@ -575,15 +591,17 @@ def public_impact(*, today: datetime.date) -> dict | None:
         )
         town["households"] += row["households"]
         town["income"] += row["income"]
-    first = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
-    month_rows = IncomeDay.objects.filter(span=Span.MONTH, day__gte=first).values_list(
-        "day", "household_id", "sales", "refunds", "corrections"
-    )
+    first = end.replace(day=1)
+    for _month in range(11):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    month_rows = IncomeDay.objects.filter(
+        span=Span.MONTH, day__gte=first, day__lte=end
+    ).values_list("day", "household_id", "sales", "refunds", "corrections")
     months: dict = defaultdict(lambda: {"income": ZERO, "households": set()})
     for day, household, sales, refunds, corrections in month_rows:
-        income = sales - refunds + corrections
-        months[day]["income"] += income
-        if income > 0:
+        months[day]["income"] += sales - refunds + corrections
+        # Any household whose money moved (a refund alone included).
+        if sales or refunds or corrections:
             months[day]["households"].add(household)
     # Months of fewer households are left blank; and since the rest of the
     # total is theirs, enough other months join them that the blank ones
@@ -602,7 +620,7 @@ def public_impact(*, today: datetime.date) -> dict | None:
         hidden.add(shown.pop(0))
     chart = []
     day = first
-    while day <= today:
+    while day <= end:
         chart.append(
             {
                 "label": day.strftime("%Y-%m"),
@@ -611,9 +629,9 @@ def public_impact(*, today: datetime.date) -> dict | None:
         )
         day = _next_month(day)
     return {
+        "end": end,
         "income": totals["income"],
         "households": totals["households"],
-        "people": totals["people"],
         "orders": totals["orders"],
         "towns": merge_small_groups(list(towns.values()), other=_("Other towns")),
         "chart": chart,

@@ -6,8 +6,9 @@ fit its period and only the days at its ends:
 
 - IncomeDay: per household: sales, refunds, corrections, payouts, parcels
   credited, units sold less units refunded.
-- SalesCell: per household, product category and certification: sales,
-  refunds, units (the delivery charge is the row without a category).
+- SalesCell: per household, product category and certification (as they
+  were when the parcel was first credited, recorded on its lines): sales,
+  refunds, units; the delivery charges are rows of their own.
 - OrderCell: per buyer and campaign: orders paid (counted at the first
   credit of an order), sales, refunds, units.
 
@@ -22,6 +23,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.apps import apps as global_apps
+from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -69,8 +71,11 @@ class _Facts:
 
 
 def _parcel_facts(parcel_ids, apps):
-    """Per parcel: its order, buyer, campaign, order date, and its lines as
-    (category, certified, units, amount). Five queries however many."""
+    """Per parcel: its order, buyer, campaign, and its lines as (category,
+    certified, units, amount). A line's category and certification are those
+    recorded when its parcel was first credited; lines without them (being
+    credited now) get the product's, which are then recorded. At most six
+    queries however many parcels."""
     Parcel = apps.get_model("sellers", "Parcel")
     ParcelLine = apps.get_model("sellers", "ParcelLine")
     ProductCategory = apps.get_model("catalogue", "ProductCategory")
@@ -94,13 +99,17 @@ def _parcel_facts(parcel_ids, apps):
     )
     lines = list(
         ParcelLine.objects.filter(parcel_id__in=parcel_ids).values_list(
+            "pk",
             "parcel_id",
             Coalesce("line__product__parent_id", "line__product_id"),
             "line__quantity",
             "line__line_price_incl_tax",
+            "category_id",
+            "certified",
         )
     )
-    products = {product for _p, product, _q, _a in lines}
+    new = [line for line in lines if line[6] is None]
+    products = {line[2] for line in new}
     category = {}
     # The deepest category a product is in names it best (鲜鱼, not 农产品).
     for product, category_id, _depth in (
@@ -118,11 +127,18 @@ def _parcel_facts(parcel_ids, apps):
         row["campaign"] = campaigns.get(row["order_id"])
         row["buyer"] = buyer_key(row["user_id"], row["email"])
         row["lines"] = []
-    for parcel_id, product, quantity, amount in lines:
+    recorded = []
+    for pk, parcel_id, product, quantity, amount, category_id, certified in lines:
         row = parcels[parcel_id]
-        placed = timezone.localdate(row["placed"])
-        certified = any(s <= placed <= e for s, e in certificates.get(product, ()))
-        row["lines"].append((category.get(product), certified, quantity, amount))
+        if certified is None:
+            placed = timezone.localdate(row["placed"])
+            category_id = category.get(product)
+            certified = any(s <= placed <= e for s, e in certificates.get(product, ()))
+            recorded.append(
+                ParcelLine(pk=pk, category_id=category_id, certified=certified)
+            )
+        row["lines"].append((category_id, certified, quantity, amount))
+    ParcelLine.objects.bulk_update(recorded, ["category", "certified"], batch_size=2000)
     return parcels
 
 
@@ -147,20 +163,20 @@ def _collect(entries, apps, first_orders=True) -> _Facts:
             rest = abs(amount)
             split = defaultdict(lambda: [Decimal(0), 0])
             for category, certified, quantity, line_amount in parcel["lines"]:
-                split[(category, certified)][0] += line_amount
-                split[(category, certified)][1] += quantity
+                split[(category, certified, False)][0] += line_amount
+                split[(category, certified, False)][1] += quantity
                 rest -= line_amount
             # What is left is the delivery charge credited to the household.
             if rest:
-                split[(None, False)][0] += rest
+                split[(None, False, True)][0] += rest
             units = sum(quantity for _c, _x, quantity, _a in parcel["lines"])
             for span_day in spans_of(day):
                 income = facts.income[(household, *span_day)]
                 income[field] += abs(amount)
                 income["units"] += sign * units
                 income["parcels"] += kind == "sale"
-                for (category, certified), (part, quantity) in split.items():
-                    key = (household, *span_day, category, certified)
+                for (category, certified, delivery), (part, quantity) in split.items():
+                    key = (household, *span_day, category, certified, delivery)
                     facts.cells[key][field] += part
                     facts.cells[key]["units"] += sign * quantity
                 order = facts.orders[(*span_day, parcel["buyer"], parcel["campaign"])]
@@ -237,6 +253,7 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
             row.day,
             row.category_id,
             row.certified,
+            row.delivery,
         ),
         lambda key, d: SalesCell(
             household_id=key[0],
@@ -244,6 +261,7 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
             day=key[2],
             category_id=key[3],
             certified=key[4],
+            delivery=key[5],
             **d,
         ),
     )
@@ -256,7 +274,12 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
             batch_size=2000,
         )
         return
-    # Not under one household's lock: each row is added to in one UPDATE.
+    # Not under one household's lock: lock the buyers (in order, so that two
+    # writers cannot deadlock) before reading their rows.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for buyer in sorted({key[2] for key in facts.orders}):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [buyer])
     for (span, day, buyer, campaign), n in facts.orders.items():
         updated = OrderCell.objects.filter(
             span=span, day=day, buyer=buyer, campaign_id=campaign

@@ -1,8 +1,11 @@
 """The bureau officer reads the month's report, prints it and takes the
 sales workbook; a consumer reads the impact page."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sellers import services
 from tests import factories
@@ -80,7 +83,12 @@ def test_the_bureau_reads_prints_and_downloads_the_month(live_server, chromium):
     context.close()
 
 
-def test_a_consumer_reads_where_the_money_went(live_server, phone):
+def test_a_consumer_reads_where_the_money_went(live_server, phone, ledger_clock):
+    # Sales of last month: the page shows whole months only.
+    today = timezone.localdate()
+    ledger_clock[0] = timezone.make_aware(
+        datetime.datetime.combine(today.replace(day=1), datetime.time(10))
+    ) - datetime.timedelta(days=3)
     organisation = factories.OrganisationFactory()
     products = [
         factories.product_create(

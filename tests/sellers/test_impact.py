@@ -6,15 +6,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from sellers import reports
+from sellers import reports, services
 from sellers.models import HouseholdRecord, Organisation
 from tests import factories
 from tests.sellers import helpers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = datetime.date(2026, 11, 29)
+User = get_user_model()
+TODAY = datetime.date(2026, 12, 3)  # November is the last whole month
 
 
 def sell(clock, month, *products):
@@ -44,11 +46,8 @@ def test_totals_and_towns_without_a_group_under_five(ledger_clock, six_household
 
     figures = reports.public_impact(today=TODAY)
 
-    assert (figures["income"], figures["households"], figures["people"]) == (
-        Decimal("600.00"),
-        6,
-        18,
-    )
+    assert (figures["income"], figures["households"]) == (Decimal("600.00"), 6)
+    assert "people" not in figures  # a total that grows by one household's members
     assert figures["orders"] == 1
     # 大盛镇's one household cannot be shown alone, nor 统景镇 beside the
     # total (the difference would be 大盛镇's): both are counted together.
@@ -56,6 +55,7 @@ def test_totals_and_towns_without_a_group_under_five(ledger_clock, six_household
         {"name": "其他镇（合并）", "households": 6, "income": Decimal("600.00")}
     ]
     assert figures["chart"][-1] == {"label": "2026-11", "income": Decimal("600.00")}
+    assert figures["chart"][0]["label"] == "2025-12"
     assert len(figures["chart"]) == 12 and figures["months_hidden"] == 0
 
 
@@ -77,12 +77,33 @@ def test_a_month_of_one_household_is_blank_and_so_is_the_one_that_gives_it_away(
 def test_the_page_shows_nothing_until_five_households_have_sold(
     client, ledger_clock, six_households
 ):
-    sell(ledger_clock, 11, *six_households[:4])
+    # (today is 29 November: the page shows October, the last whole month)
+    sell(ledger_clock, 10, *six_households[:4])
     assert "至少 5 户农户" in client.get("/impact/").content.decode()
 
-    sell(ledger_clock, 11, six_households[4], six_households[5])
+    sell(ledger_clock, 10, six_households[4], six_households[5])
     html = client.get("/impact/").content.decode()
 
     assert "¥600.00" in html and "其他镇（合并）" in html
     assert "大盛镇" not in html and "h5" not in html
     assert Organisation.objects.get().name not in html
+
+
+def test_a_month_with_one_households_refund_alone_is_blank(
+    ledger_clock, six_households
+):
+    order = sell(ledger_clock, 10, *six_households)
+    ledger_clock[0] = datetime.datetime(2026, 11, 3, 10, 0, tzinfo=SHANGHAI)
+    services.parcel_cancel(
+        parcel=order.parcels.get(household__slug="h0"),
+        reason="鱼死了",
+        acting_user=User.objects.create_user(username="w@agency.example"),
+    )
+
+    figures = reports.public_impact(today=TODAY)
+
+    # November's −¥100 would be 罗's refund; October beside the total would
+    # give it away too.
+    assert figures["income"] == Decimal("500.00")
+    assert [m["income"] for m in figures["chart"][-2:]] == [Decimal("0.00")] * 2
+    assert figures["months_hidden"] == 2

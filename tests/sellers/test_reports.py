@@ -28,6 +28,7 @@ from tests import factories
 from tests.sellers import helpers
 
 Line = get_model("order", "Line")
+Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
@@ -99,7 +100,7 @@ def test_the_months_headline_figures(months):
         "parcels": 3,
         "units": 4,  # 1 fish + 1 bacon − the bacon refunded + 3 eggs
         "households": 2,  # 陈's sale was refunded in full: no income
-        "people": 6,
+        "people": None,  # not shown for fewer than 5 households
         "per_household": Decimal("80.00"),
         "orders": 2,
         "buyers": 2,
@@ -119,11 +120,11 @@ def test_against_the_previous_period(months):
         1,
         3,
     )
-    assert (before["households"], before["people"]) == (2, 6)
+    assert (before["households"], before["people"]) == (2, None)
     assert figures["change"] == {
         "income": Decimal("65.00"),
         "households": 0,
-        "people": 0,
+        "people": None,
         "per_household": Decimal("32.50"),
         "orders": 1,
         "buyers": 1,
@@ -176,6 +177,62 @@ def test_by_category_certified_or_not(months):
         ("配送费", False, 1, Decimal("10.00"), Decimal("0.00"), Decimal("10.00"), 0),
     ]  # fmt: skip
     assert sum(r["income"] for r in rows) == Decimal("160.00")
+
+
+def test_a_refund_counts_under_the_category_the_product_was_sold_in(
+    months, ledger_clock
+):
+    luo, _wang, _chen = months
+    at(ledger_clock, 11, 25)
+    fish = Product.objects.get(title="草鱼")
+    plain = factories.product_create(household=luo, title="莲藕", category=None)
+    order = helpers.paid_order((fish, 1), (plain, 2))
+    ProductCategory.objects.filter(product=fish).update(
+        category=create_from_breadcrumbs("干货")
+    )
+
+    services.parcel_cancel(
+        parcel=order.parcels.get(),
+        reason="鱼死了",
+        acting_user=luo.partner.users.first(),
+    )
+
+    day = datetime.date(2026, 11, 25)
+    rows = reports.Report(reports.Period(day, day)).categories
+    assert [(r["name"], r["sales"], r["refunds"], r["units"]) for r in rows] == [
+        ("鲜鱼", Decimal("15.00"), Decimal("15.00"), 0),
+        ("无分类", Decimal("30.00"), Decimal("30.00"), 0),
+        ("配送费", Decimal("10.00"), Decimal("10.00"), 0),  # ¥45 of goods: ¥10
+    ]
+
+
+def test_names_that_look_like_formulas_stay_text_in_excel(
+    client, months, bureau_officer
+):
+    from openpyxl import load_workbook
+
+    luo, _wang, _chen = months
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        organisation=luo.organisation,
+        name='=HYPERLINK("http://x.example","点我")',
+        channel="wechat_group",
+        starts_on=today,
+        ends_on=today,
+        acting_user=luo.partner.users.first(),
+    )
+    order = helpers.place_order((Product.objects.get(title="草鱼"), 1))
+    services.order_campaign_record(order=order, code=campaign.code)
+    helpers.pay(order)
+    client.force_login(bureau_officer)
+
+    csv_body = client.get("/workspace/bureau/campaigns.csv").content.decode("utf-8-sig")
+    xlsx = client.get("/workspace/bureau/campaigns.xlsx")
+
+    assert '\'=HYPERLINK(""http://x.example"",""点我"")' in csv_body
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A4"].value == '\'=HYPERLINK("http://x.example","点我")'
+    assert sheet["A4"].data_type == "s"
 
 
 def test_by_campaign_and_channel(months):
@@ -287,7 +344,7 @@ def test_figures_agree_with_the_ledger_and_the_orders(months, start, end):
         refunded.aggregate(n=Sum("quantity"))["n"] or 0
     )
     goods = reports.Report(period).categories
-    assert sum(r["sales"] for r in goods if r["key"][0] is not None) == (
+    assert sum(r["sales"] for r in goods if not r["key"][2]) == (
         reports.money(lines.aggregate(n=Sum("line_price_incl_tax"))["n"])
     )
 
@@ -497,6 +554,38 @@ def test_a_custom_period_that_ends_before_it_starts_is_refused(client, bureau_of
     )
 
     assert response.context["form"].non_field_errors() == ["结束日期不能早于开始日期。"]
+
+
+def test_a_period_beyond_the_calendar_the_store_knows_is_refused(
+    client, bureau_officer
+):
+    client.force_login(bureau_officer)
+
+    response = client.get(
+        "/workspace/bureau/?period=custom&start=0001-01-01&end=0001-12-31"
+    )
+
+    assert response.context["form"].non_field_errors() == [
+        "请选择 2000 年至 2100 年之间的日期。"
+    ]
+
+
+def test_an_export_whose_worker_died_is_shown_as_failed(client, bureau_officer):
+    export = ReportExport.objects.create(
+        requested_by=bureau_officer,
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 11, 30),
+        status="running",
+    )
+    ReportExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    client.force_login(bureau_officer)
+
+    html = client.get(f"/workspace/bureau/exports/{export.pk}/").content.decode()
+
+    assert 'http-equiv="refresh"' not in html
+    assert "工作簿未能生成" in html
 
 
 def test_the_period_fields_are_labelled_as_dates(client, bureau_officer):
