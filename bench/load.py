@@ -85,7 +85,10 @@ def run(args, env, **kwargs):
     return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
 
 
-def prepare(db: str, workdir: Path) -> dict:
+def prepare(db: str, workdir: Path, build: bool = True) -> dict:
+    """The environment of a benchmark run; with build, a fresh database
+    with migrations, the demo and generated data (else the one left by the
+    last PostgreSQL run)."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
@@ -102,6 +105,8 @@ def prepare(db: str, workdir: Path) -> dict:
     env.pop("REDIS_URL", None)
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
+        if not build:
+            return env
         for sql in (
             "DROP DATABASE IF EXISTS bangfu_bench",
             "CREATE DATABASE bangfu_bench",

@@ -128,9 +128,12 @@ class Report:
     """Every figure of one period; each group of them is one query, read
     when first asked for."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, detailed: bool = True):
         self.period = period
         self.rows = span_filter(period)
+        # Only the totals are read of a report that is not detailed (the
+        # previous period's): fewer rows fetched.
+        self.detailed = detailed
 
     # Per household: the base of the totals and of every grouping by place,
     # organisation, social worker and assistance category.
@@ -193,9 +196,30 @@ class Report:
 
     @cached_property
     def _orders(self) -> dict:
-        return OrderCell.objects.filter(self.rows).aggregate(
-            paid=Sum("orders"), buyers=Count("buyer", distinct=True, filter=BOUGHT)
+        if not self.detailed:
+            return OrderCell.objects.filter(self.rows).aggregate(
+                paid=Sum("orders"), buyers=Count("buyer", distinct=True, filter=BOUGHT)
+            )
+        # The campaign tables need the buyers anyway: count them once.
+        return {
+            "paid": sum(row["paid"] or 0 for row in self._campaign_rows),
+            "buyers": len(self._buyers["all"]),
+        }
+
+    @cached_property
+    def _buyers(self) -> dict:
+        """The period's buyers, and per campaign (None: without one)."""
+        pairs = (
+            OrderCell.objects.filter(self.rows, BOUGHT)
+            .values_list("campaign_id", "buyer")
+            .distinct()
+            .order_by()
         )
+        everyone, by_campaign = set(), defaultdict(set)
+        for campaign, buyer in pairs:
+            everyone.add(buyer)
+            by_campaign[campaign].add(buyer)
+        return {"all": everyone, "campaigns": by_campaign}
 
     @cached_property
     def totals(self) -> dict:
@@ -373,7 +397,6 @@ class Report:
             .values("campaign_id")
             .annotate(
                 paid=Sum("orders"),
-                buyers=Count("buyer", distinct=True, filter=BOUGHT),
                 sales=Sum("sales"),
                 refunds=Sum("refunds"),
                 units=Sum("units"),
@@ -406,7 +429,7 @@ class Report:
                         else ""
                     ),
                     "orders": row["paid"],
-                    "buyers": row["buyers"],
+                    "buyers": len(self._buyers["campaigns"][row["campaign_id"]]),
                     "sales": sales,
                     "refunds": refunds,
                     "income": sales - refunds,
@@ -418,14 +441,9 @@ class Report:
     @cached_property
     def channels(self) -> list[dict]:
         """Per channel (WeChat group, Douyin video…): orders, buyers, income."""
-        # Buyers without a campaign are the campaign table's; the channels'
-        # are counted over the few rows with one.
-        buyers = dict(
-            OrderCell.objects.filter(self.rows, campaign__isnull=False)
-            .values(channel=F("campaign__channel"))
-            .annotate(n=Count("buyer", distinct=True, filter=BOUGHT))
-            .values_list("channel", "n")
-        )
+        buyers: dict = defaultdict(set)
+        for row in self.campaigns:
+            buyers[row["channel"]] |= self._buyers["campaigns"][row["key"]]
         groups: dict = {}
         for row in self.campaigns:
             channel = row["channel"]
@@ -434,7 +452,7 @@ class Report:
                 {
                     "name": row["channel_label"] or _("Without a campaign"),
                     "orders": 0,
-                    "buyers": buyers.get(channel, 0) if channel else row["buyers"],
+                    "buyers": len(buyers[channel]),
                     "income": ZERO,
                     "units": 0,
                 },
@@ -505,7 +523,7 @@ def income_totals_with_change(*, period: Period, report: Report | None = None) -
 def _with_change(report: Report) -> dict:
     """The period's figures beside the previous period's, with the change."""
     now = report.totals
-    before = Report(report.period.previous()).totals
+    before = Report(report.period.previous(), detailed=False).totals
     change = {
         key: None if now[key] is None or before[key] is None else now[key] - before[key]
         for key in (
