@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.apps import apps as global_apps
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -74,13 +74,12 @@ def _parcel_facts(parcel_ids, apps):
     """Per parcel: its order, buyer, campaign, and its lines as (category,
     certified, units, amount). A line's category and certification are those
     recorded when its parcel was first credited; lines without them (being
-    credited now) get the product's, which are then recorded. At most six
+    credited now) get the product's, which are then recorded. At most five
     queries however many parcels."""
     Parcel = apps.get_model("sellers", "Parcel")
     ParcelLine = apps.get_model("sellers", "ParcelLine")
     ProductCategory = apps.get_model("catalogue", "ProductCategory")
     Certificate = apps.get_model("catalogue", "ProductCertificate")
-    CampaignOrder = apps.get_model("sellers", "CampaignOrder")
     parcels = {
         row["pk"]: row
         for row in Parcel.objects.filter(pk__in=parcel_ids).values(
@@ -89,14 +88,9 @@ def _parcel_facts(parcel_ids, apps):
             user_id=F("order__user_id"),
             email=F("order__guest_email"),
             placed=F("order__date_placed"),
+            campaign=F("order__campaign_order__campaign_id"),
         )
     }
-    orders = {row["order_id"] for row in parcels.values()}
-    campaigns = dict(
-        CampaignOrder.objects.filter(order_id__in=orders).values_list(
-            "order_id", "campaign_id"
-        )
-    )
     lines = list(
         ParcelLine.objects.filter(parcel_id__in=parcel_ids).values_list(
             "pk",
@@ -124,7 +118,6 @@ def _parcel_facts(parcel_ids, apps):
     ).values_list("product_id", "valid_from", "valid_until"):
         certificates[product].append((start, end))
     for row in parcels.values():
-        row["campaign"] = campaigns.get(row["order_id"])
         row["buyer"] = buyer_key(row["user_id"], row["email"])
         row["lines"] = []
     recorded = []
@@ -280,14 +273,31 @@ def _write(facts: _Facts, apps, fresh=False) -> None:
         with connection.cursor() as cursor:
             for buyer in sorted({key[2] for key in facts.orders}):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [buyer])
-    for (span, day, buyer, campaign), n in facts.orders.items():
-        updated = OrderCell.objects.filter(
-            span=span, day=day, buyer=buyer, campaign_id=campaign
-        ).update(**{name: F(name) + value for name, value in n.items()})
-        if not updated:
-            OrderCell.objects.create(
-                span=span, day=day, buyer=buyer, campaign_id=campaign, **n
-            )
+    if not facts.orders:
+        return
+    wanted = Q()
+    for span, day, buyer, campaign in facts.orders:
+        wanted |= Q(span=span, day=day, buyer=buyer, campaign_id=campaign)
+    found = {
+        (span, day, buyer, campaign): pk
+        for pk, span, day, buyer, campaign in OrderCell.objects.filter(
+            wanted
+        ).values_list("pk", "span", "day", "buyer", "campaign_id")
+    }
+    # A day's, month's and year's rows get the same additions: one UPDATE.
+    same = defaultdict(list)
+    for key, n in facts.orders.items():
+        if key in found:
+            same[tuple(n.items())].append(found[key])
+    for n, pks in same.items():
+        OrderCell.objects.filter(pk__in=pks).update(
+            **{name: F(name) + value for name, value in n}
+        )
+    OrderCell.objects.bulk_create(
+        OrderCell(span=s, day=d, buyer=b, campaign_id=c, **n)
+        for (s, d, b, c), n in facts.orders.items()
+        if (s, d, b, c) not in found
+    )
 
 
 def summaries_add(entries) -> None:
