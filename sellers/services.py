@@ -605,7 +605,7 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
     # (and is seen here) or waits for this transaction.
     parcels = list(
         live.exclude(ledger_entries__kind=EntryKind.SALE)
-        .select_related("household")
+        .select_related("household", "order")
         .order_by("household_id")
     )
     entries = []
