@@ -351,7 +351,7 @@ def report(request):
             "chart": charts.bars(report.chart),
             "tables": _page_tables(report, query=period_query, place=place),
             "place": place if all(place) else None,
-            "query": period_query.urlencode(),
+            "period_query": period_query.urlencode(),
             "bureau_page": True,
         },
     )

@@ -422,6 +422,8 @@ def test_the_bureau_reads_the_month_and_nobody_else_does(
     assert "¥160.00" in html and "¥95.00" in html
     assert "罗某" not in html  # legal names never: the record is not read
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+    # The site's search box is not filled with the report's period.
+    assert 'name="q" value=""' in html
     # A chart of six weeks, and every table with its two downloads.
     assert html.count('<rect x="') == 6
     assert "<title>11-09: ¥135.00</title>" in html
