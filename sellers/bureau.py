@@ -21,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from . import charts, exports, reports
 from .models import ExportStatus, ReportExport
-from .spreadsheets import spreadsheet_text
+from .spreadsheets import heading, spreadsheet_text
 from .views import workspace_view
 
 PERIODS = [
@@ -328,10 +328,7 @@ def _heading(period, table: Table) -> list[list[str]]:
         "start": period.start,
         "end": period.end,
     }
-    made = _("Generated %(time)s") % {
-        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    }
-    return [[title], [made]]
+    return heading(title)
 
 
 @workspace_view

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from .models import EntryKind, ExportStatus, LedgerEntry, ReportExport
-from .spreadsheets import spreadsheet_text
+from .spreadsheets import heading, spreadsheet_text
 
 CHUNK = 5000
 
@@ -67,18 +67,11 @@ def _write(export: ReportExport) -> None:
     kinds = {EntryKind.SALE: _("Sale"), EntryKind.REFUND: _("Refund")}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sales and refunds"))
-    sheet.append(
-        [
-            _("Sales and refunds, %(start)s to %(end)s")
-            % {"start": export.start, "end": export.end}
-        ]
-    )
-    sheet.append(
-        [
-            _("Generated %(time)s")
-            % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
-        ]
-    )
+    for line in heading(
+        _("Sales and refunds, %(start)s to %(end)s")
+        % {"start": export.start, "end": export.end}
+    ):
+        sheet.append(line)
     sheet.append(
         [
             _("Date"),

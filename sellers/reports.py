@@ -484,23 +484,20 @@ class Report:
             .values("day")
             .annotate(income=Sum(INCOME))
         )
+
+        def bucket(day: datetime.date) -> datetime.date:
+            if weekly:
+                return day - datetime.timedelta(days=day.weekday())
+            return day.replace(day=1)
+
         buckets = {}
         day = self.period.start
         while day <= self.period.end:
-            first = (
-                day - datetime.timedelta(days=day.weekday())
-                if weekly
-                else day.replace(day=1)
-            )
+            first = bucket(day)
             buckets.setdefault(first, ZERO)
             day = first + datetime.timedelta(days=7) if weekly else _next_month(first)
         for row in sums:
-            day = row["day"]
-            first = (
-                day - datetime.timedelta(days=day.weekday())
-                if weekly
-                else day.replace(day=1)
-            )
+            first = bucket(row["day"])
             buckets[first] += money(row["income"])
         return [
             {

@@ -28,6 +28,7 @@ from .models import (
     SalesCell,
     Span,
 )
+from .reports import money
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
@@ -263,18 +264,10 @@ class LedgerReconciliation:
     entries_checked: int = 0
 
 
-CENT = Decimal("0.01")
-
-
-def _money(amount) -> Decimal:
-    # SQLite's sums come back as 55 or 189.99000000000000: give them two places.
-    return (amount or Decimal("0")).quantize(CENT)
-
-
 def _by_household(rows) -> dict[int, Decimal]:
     totals: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for household_id, amount in rows:
-        totals[household_id] += _money(amount)
+        totals[household_id] += money(amount)
     return totals
 
 
@@ -340,7 +333,7 @@ def ledger_reconcile(
         .values_list("household_id", "kind", "total")
     )
     ledger: dict[tuple[int, str], Decimal] = {
-        (household_id, kind): _money(total) for household_id, kind, total in kinds
+        (household_id, kind): money(total) for household_id, kind, total in kinds
     }
     cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
     refunded_shares = _by_household(
@@ -389,7 +382,7 @@ def ledger_reconcile(
         .values_list("number", "total_incl_tax", "parcels_total")
     )
     for number, total, parcels_total in orders:
-        parcels_total = _money(parcels_total)
+        parcels_total = money(parcels_total)
         if parcels_total != total:
             problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
 
@@ -435,14 +428,14 @@ def ledger_reconcile(
             }
             for name, amount in expected.items():
                 found = row.get(name) or 0
-                found = found if name == "parcels" else _money(found)
+                found = found if name == "parcels" else money(found)
                 if found != amount:
                     problem(
                         f"household {household_id}: {word} {name} total {found}, "
                         f"the ledger says {amount}"
                     )
             for name in ("sales", "refunds"):
-                found = _money(cells.get(household_id, {}).get(name))
+                found = money(cells.get(household_id, {}).get(name))
                 if found != expected[name]:
                     problem(
                         f"household {household_id}: {word} {name} by category "
@@ -468,9 +461,9 @@ def ledger_reconcile(
             expected = sign * sum(
                 (v for (_h, k), v in ledger.items() if k == kind), zero
             )
-            if _money(counted[name]) != expected:
+            if money(counted[name]) != expected:
                 problem(
-                    f"{word} {name} by buyer {_money(counted[name])}, "
+                    f"{word} {name} by buyer {money(counted[name])}, "
                     f"the ledger says {expected}"
                 )
     return report

@@ -1,5 +1,8 @@
 """Cells for the spreadsheets the bureau opens in Excel."""
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -10,3 +13,11 @@ def spreadsheet_text(value: str) -> str:
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def heading(title: str) -> list[list[str]]:
+    """The first lines of every export: what it is, and when it was made."""
+    made = _("Generated %(time)s") % {
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    }
+    return [[title], [made]]
