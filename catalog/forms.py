@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sellers import uploads
+from sellers.public import product_text_terms, text_names
 
 from . import selectors
 
@@ -39,7 +40,7 @@ class ListingForm(forms.Form):
     harvest_date = forms.DateField(
         label=_("Harvest date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -55,6 +56,32 @@ class ListingForm(forms.Form):
         ),
         help_text=_("Take it on the spot; its location data is removed."),
     )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def _no_names(self, field: str) -> str:
+        # The household is shown beside its product as its consent allows:
+        # a name in the product's own text would outlive a withdrawal.
+        text = self.cleaned_data.get(field, "")
+        found = text_names(text, product_text_terms(self.household))
+        if found:
+            raise forms.ValidationError(
+                _(
+                    "Leave out the household's name and village (“%(words)s”): "
+                    "the store shows them beside the product, as far as the "
+                    "household agreed."
+                )
+                % {"words": "”、“".join(found)}
+            )
+        return text
+
+    def clean_title(self):
+        return self._no_names("title")
+
+    def clean_description(self):
+        return self._no_names("description")
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

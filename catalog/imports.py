@@ -152,7 +152,7 @@ def check_rows(*, household, rows: list[dict]) -> list[dict]:
         errors = []
         category = values.get("category", "")
         data["category"] = categories.get(category, "")
-        form = ListingForm(data)
+        form = ListingForm(data, household=household)
         form.is_valid()
         for field, messages in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -259,7 +259,8 @@ def _apply(job: ProductImport, rows: list[dict]) -> tuple[int, int]:
     created = updated = 0
     for row in rows:
         form = ListingForm(
-            {**row["values"], "category": categories[row["values"]["category"]].pk}
+            {**row["values"], "category": categories[row["values"]["category"]].pk},
+            household=household,
         )
         if not form.is_valid():  # checked just before; a guard, not a path
             raise ValidationError(_("Row %(row)s no longer passes the checks.") % row)

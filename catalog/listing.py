@@ -79,7 +79,7 @@ def product_create(request, slug: str):
     household = _household_or_404(request, slug)
     if not household.is_active:
         raise Http404
-    form = ListingForm(request.POST or None, request.FILES or None)
+    form = ListingForm(request.POST or None, request.FILES or None, household=household)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         product = services.product_list_for_household(
@@ -108,7 +108,12 @@ def product_edit(request, pk: int):
         "harvest_date": getattr(product.attr, "available_from", None),
         "description": product.description,
     }
-    form = ListingForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ListingForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        household=household,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         photo = data.pop("photo") or None

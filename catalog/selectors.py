@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from sellers.public import NAMED_LEVELS
+
 from .models import ProductCertificate
 
 Product = get_model("catalogue", "Product")
@@ -56,13 +58,30 @@ def product_list(
     if household is not None:
         products = products.filter(stockrecords__partner__household=household)
     if village:
-        products = products.filter(stockrecords__partner__household__village=village)
+        # Only households that agreed to show their village are listed under it.
+        products = products.filter(
+            stockrecords__partner__household__village=village,
+            stockrecords__partner__household__shows_village=True,
+        )
     if query:
+        # A household is found by its name or village only where its consent
+        # shows them (sellers.public).
+        household = "stockrecords__partner__household__"
         products = products.filter(
             Q(title__icontains=query)
             | Q(description__icontains=query)
-            | Q(stockrecords__partner__household__village__icontains=query)
-            | Q(stockrecords__partner__household__public_name__icontains=query)
+            | Q(
+                **{
+                    f"{household}village__icontains": query,
+                    f"{household}shows_village": True,
+                }
+            )
+            | Q(
+                **{
+                    f"{household}public_name__icontains": query,
+                    f"{household}display_level__in": NAMED_LEVELS,
+                }
+            )
         ).distinct()
     return products.order_by(*SORTS.get(sort, SORTS["newest"]))
 

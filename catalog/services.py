@@ -18,14 +18,13 @@ ProductAttribute = get_model("catalogue", "ProductAttribute")
 
 PRODUCE_ATTRIBUTES = [
     ("unit", "单位", ProductAttribute.TEXT),
-    ("origin_village", "产地", ProductAttribute.TEXT),
     ("available_from", "上市日期", ProductAttribute.DATE),
 ]
 
 
 @transaction.atomic
 def produce_class_get_or_create():
-    """The product class of farm produce: unit, origin village, harvest date."""
+    """The product class of farm produce: unit and harvest date."""
     product_class, created = ProductClass.objects.get_or_create(
         slug="produce",
         defaults={"name": "农产品", "requires_shipping": True, "track_stock": True},
@@ -84,7 +83,6 @@ def product_list_for_household(
         is_public=True,
     )
     product.attr.unit = unit.strip()
-    product.attr.origin_village = household.village
     if harvest_date:
         product.attr.available_from = harvest_date
     product.save()

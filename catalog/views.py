@@ -122,9 +122,7 @@ class HouseholdProductsView(ProductListView):
         return {"household": self.household}
 
     def get_summary(self):
-        return _("Produce of %(household)s") % {
-            "household": self.household.display_name
-        }
+        return _("Produce of %(household)s") % {"household": self.household.public.name}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -137,7 +135,11 @@ class VillageProductsView(ProductListView):
 
     def get(self, request, *args, **kwargs):
         self.village = kwargs["village"]
-        if not Household.objects.active().filter(village=self.village).exists():
+        if (
+            not Household.objects.active()
+            .filter(village=self.village, shows_village=True)
+            .exists()
+        ):
             raise Http404
         return super().get(request, *args, **kwargs)
 
@@ -158,9 +160,9 @@ class ProductDetailView(oscar_views.ProductDetailView):
         context["household"] = selectors.product_household(self.object)
         context["certificate"] = selectors.certificate_get_valid(product=self.object)
         if context["household"] is not None:
-            household = context["household"]
-            context["share_description"] = (
-                f"{household.display_name} · {household.village}"
+            public = context["household"].public
+            context["share_description"] = " · ".join(
+                part for part in (public.name, public.village) if part
             )
         story = getattr(context["household"], "story_page", None)
         context["story_page"] = story if story is not None and story.live else None

@@ -31,9 +31,11 @@ class HouseholdRecordInline(admin.StackedInline):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ["slug", "public_name", "town", "village", "is_active"]
+    list_display = ["slug", "nickname", "public_name", "town", "village", "is_active"]
     list_filter = ["is_active", "town", "village"]
-    search_fields = ["slug", "public_name", "village"]
+    search_fields = ["slug", "nickname", "public_name", "village"]
+    # What the public sees follows the consent, recorded in the workspace.
+    readonly_fields = ["slug", "display_level", "shows_village", "shows_photo"]
     inlines = [HouseholdRecordInline]
 
     def has_delete_permission(self, request, obj=None):

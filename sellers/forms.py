@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     HOUSEHOLD_RECORD_FIELDS,
+    SCOPE_NEEDED,
     CampaignChannel,
     ConsentScope,
     DisplayLevel,
@@ -173,15 +174,7 @@ class ConsentForm(forms.Form):
                 )
         level = data.get("display_level")
         scope = set(data.get("scope") or [])
-        needed = {
-            DisplayLevel.VILLAGE: {ConsentScope.VILLAGE},
-            DisplayLevel.GIVEN_NAME: {ConsentScope.VILLAGE, ConsentScope.NAME},
-            DisplayLevel.FULL_STORY: {
-                ConsentScope.VILLAGE,
-                ConsentScope.NAME,
-                ConsentScope.STORY,
-            },
-        }.get(level, set())
+        needed = SCOPE_NEEDED.get(level, set())
         if needed - scope:
             self.add_error(
                 "scope",

@@ -1,6 +1,7 @@
 import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -93,12 +94,33 @@ class Household(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="households"
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    # The household's public code, in its URLs: random, never a name
+    # (sellers.services.household_code_new).
+    slug = models.SlugField(_("code"), max_length=80, unique=True, allow_unicode=True)
+    nickname = models.CharField(
+        _("staff nickname"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "How the social workers tell this household apart in the workspace; "
+            "never shown to the public."
+        ),
+    )
+    # The consent in force, mirrored here by the consent services only
+    # (sellers.services.consent_record / consent_withdraw); read through
+    # sellers.public.household_public.
     display_level = models.CharField(
         _("display level"),
         max_length=20,
         choices=DisplayLevel.choices,
         default=DisplayLevel.ANONYMOUS,
+        editable=False,
+    )
+    shows_village = models.BooleanField(
+        _("village may be shown"), default=False, editable=False
+    )
+    shows_photo = models.BooleanField(
+        _("photos may be shown"), default=False, editable=False
     )
     public_name = models.CharField(
         _("public name"),
@@ -157,17 +179,37 @@ class Household(models.Model):
         ordering = ["town", "village", "id"]
 
     def __str__(self) -> str:
-        return str(self.display_name)
+        return f"{self.public.name} · {self.slug}"
+
+    def clean(self):
+        """The introduction is public: it names no more than the consent shows."""
+        from .public import household_withheld_terms, text_names
+
+        found = text_names(self.introduction, household_withheld_terms(self))
+        if found:
+            raise ValidationError(
+                {
+                    "introduction": _(
+                        "Leave out what the household has not agreed to show "
+                        "(“%(words)s”)."
+                    )
+                    % {"words": "”、“".join(found)}
+                }
+            )
 
     @property
-    def display_name(self) -> str:
-        """The name the public sees, at the level the household consented to."""
-        if self.display_level in (DisplayLevel.GIVEN_NAME, DisplayLevel.FULL_STORY):
-            if self.public_name:
-                return self.public_name
-        if self.display_level == DisplayLevel.ANONYMOUS:
-            return _("A farming household")
-        return _("A household of %(village)s") % {"village": self.village}
+    def public(self):
+        """What the public may see of this household (sellers.public)."""
+        from .public import household_public
+
+        return household_public(self)
+
+    @property
+    def label(self) -> str:
+        """How staff tell households apart: nickname and code, never public."""
+        if self.nickname and self.nickname != self.slug:
+            return f"{self.nickname} · {self.slug}"
+        return f"{self.public.name} · {self.slug}"
 
     def delete(self, *args, **kwargs):
         raise models.ProtectedError(
@@ -808,6 +850,20 @@ class ConsentScope(models.TextChoices):
     PHOTOS = "photos", _("Photos of the household")
     NAME = "name", _("The household's given name")
     VILLAGE = "village", _("The household's village")
+
+
+# What a display level cannot be consented to without.
+SCOPE_NEEDED = {
+    DisplayLevel.ANONYMOUS: set(),
+    DisplayLevel.VILLAGE: {ConsentScope.VILLAGE},
+    DisplayLevel.GIVEN_NAME: {ConsentScope.VILLAGE, ConsentScope.NAME},
+    DisplayLevel.FULL_STORY: {
+        ConsentScope.VILLAGE,
+        ConsentScope.NAME,
+        ConsentScope.STORY,
+    },
+}
+LEVEL_RANK = {level: rank for rank, level in enumerate(DisplayLevel.values)}
 
 
 class Consent(models.Model):

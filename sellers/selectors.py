@@ -45,10 +45,12 @@ def household_list(*, town: str | None = None, village: str | None = None) -> Qu
 
 
 def household_places() -> list[tuple[str, list[str]]]:
-    """Towns with their villages that have active households, for filters."""
+    """Towns with their villages that have active households showing their
+    village, for the public filters."""
     places: dict[str, list[str]] = {}
     rows = (
         Household.objects.active()
+        .filter(shows_village=True)
         .order_by("town", "village")
         .values_list("town", "village")
         .distinct()

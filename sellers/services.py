@@ -16,18 +16,20 @@ from django.db.models import DecimalField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from . import signals, uploads
 from .models import (
     HOUSEHOLD_RECORD_FIELDS,
+    LEVEL_RANK,
+    SCOPE_NEEDED,
     AuditAction,
     AuditEvent,
     Campaign,
     CampaignOrder,
     Consent,
+    ConsentScope,
     DisplayLevel,
     EntryKind,
     Household,
@@ -51,30 +53,46 @@ Partner = get_model("partner", "Partner")
 logger = logging.getLogger(__name__)
 
 
+# Public codes: lower-case letters and digits that cannot be mistaken for
+# one another when read aloud or copied from a poster.
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def household_code_new() -> str:
+    """A random public code for a household's URLs: it says nothing of who
+    the household is, nor how many there are."""
+    while True:
+        code = "h" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+        if not Household.objects.filter(slug=code).exists():
+            return code
+
+
 @transaction.atomic
 def household_create(
     *,
     organisation: Organisation,
-    slug: str,
     legal_name: str,
     district: str,
     town: str,
     village: str,
+    nickname: str = "",
     public_name: str = "",
-    display_level: str = DisplayLevel.ANONYMOUS,
     introduction: str = "",
     record: dict | None = None,
 ) -> Household:
-    """Register a household with its Oscar partner and its protected record."""
+    """Register a household with its Oscar partner and its protected record.
+
+    It is anonymous until its consent is recorded (consent_record)."""
+    code = household_code_new()
     # The partner's name shows in Oscar's dashboard and on order lines, so it
-    # carries the slug, never the legal name.
-    partner = Partner.objects.create(name=slug, code=slugify(slug, allow_unicode=True))
+    # carries the public code, never a name.
+    partner = Partner.objects.create(name=code, code=code)
     household = Household.objects.create(
         partner=partner,
         organisation=organisation,
-        slug=slug,
+        slug=code,
+        nickname=nickname,
         public_name=public_name,
-        display_level=display_level,
         district=district,
         town=town,
         village=village,
@@ -213,6 +231,35 @@ def household_record_update(
     return record
 
 
+def _exposure(level: str, scope) -> tuple[int, set[str]]:
+    return LEVEL_RANK[level], set(scope)
+
+
+CONSENT_MIRROR = ["display_level", "shows_village", "shows_photo"]
+
+
+def _consent_mirror(
+    household: Household, level: str, scope, previous_scope, caller: Household
+) -> bool:
+    """Mirror a consent on the household (and the caller's copy of it); True
+    if it now shows less."""
+    before = _exposure(household.display_level, previous_scope)
+    household.display_level = level
+    household.shows_village = ConsentScope.VILLAGE in scope
+    household.shows_photo = ConsentScope.PHOTOS in scope
+    household.save(update_fields=CONSENT_MIRROR)
+    for field in CONSENT_MIRROR:
+        setattr(caller, field, getattr(household, field))
+    after = _exposure(level, scope)
+    return after[0] < before[0] or bool(before[1] - after[1])
+
+
+def household_scope(household: Household) -> set[str]:
+    """The scopes of the household's consent in force (none without one)."""
+    consent = Consent.objects.filter(household=household, withdrawn_at=None).first()
+    return set(consent.scope) if consent is not None else set()
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -227,13 +274,31 @@ def consent_record(
     guardian_name: str = "",
     guardian_form=None,
 ) -> Consent:
-    """Record a signed consent; it replaces the one in force and sets the
-    household's public display level to what was consented."""
+    """Record a signed consent; it replaces the one in force and, everywhere
+    at once, sets what the public sees of the household. A consent that shows
+    less than the one before takes the story down until it is reviewed again."""
     if minors_appear and not (guardian_name and guardian_form):
         raise ValidationError(
             _("Minors appear: the guardian's name and signed form are required.")
         )
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    if display_level not in LEVEL_RANK or not set(scope) <= set(ConsentScope.values):
+        raise ValidationError(_("Unknown display level or scope."))
+    if SCOPE_NEEDED[display_level] - set(scope):
+        raise ValidationError(
+            _("This display level needs the household's agreement to: %(items)s.")
+            % {
+                "items": "、".join(
+                    str(item.label)
+                    for item in ConsentScope
+                    if item in SCOPE_NEEDED[display_level] - set(scope)
+                )
+            }
+        )
+    caller, household = (
+        household,
+        Household.objects.select_for_update().get(pk=household.pk),
+    )
+    previous_scope = household_scope(household)
     now = timezone.now()
     Consent.objects.filter(household=household, withdrawn_at=None).update(
         withdrawn_at=now, withdrawn_by=acting_user
@@ -263,38 +328,46 @@ def consent_record(
             if scan:
                 scan.storage.delete(scan.name)
         raise
-    if household.display_level != display_level:
-        household.display_level = display_level
-        household.save(update_fields=["display_level"])
+    previous_level = household.display_level
+    narrowed = _consent_mirror(
+        household, display_level, consent.scope, previous_scope, caller
+    )
     audit_record(
         actor=acting_user,
         household=household,
         action=AuditAction.CONSENT_RECORDED,
         subject=consent.get_display_level_display(),
         changes={
-            "display_level": [None, display_level],
-            "scope": [None, ",".join(consent.scope)],
+            "display_level": [previous_level, display_level],
+            "scope": [",".join(sorted(previous_scope)), ",".join(consent.scope)],
         },
     )
+    if narrowed:
+        signals.consent_narrowed.send(
+            sender=Household, household=household, acting_user=acting_user
+        )
     return consent
 
 
 @transaction.atomic
 def consent_withdraw(*, household: Household, acting_user) -> None:
-    """Withdraw the consent in force: the household is anonymous at once and
-    its story is taken down in the same transaction (storefront's receiver)."""
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    """Withdraw the consent in force: the household is anonymous everywhere at
+    once and its story is taken down in the same transaction."""
+    caller, household = (
+        household,
+        Household.objects.select_for_update().get(pk=household.pk),
+    )
+    previous_scope = household_scope(household)
     withdrawn = Consent.objects.filter(household=household, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), withdrawn_by=acting_user
     )
     if not withdrawn:
         raise ValidationError(_("This household has no consent in force."))
-    household.display_level = DisplayLevel.ANONYMOUS
-    household.save(update_fields=["display_level"])
+    _consent_mirror(household, DisplayLevel.ANONYMOUS, [], previous_scope, caller)
     audit_record(
         actor=acting_user, household=household, action=AuditAction.CONSENT_WITHDRAWN
     )
-    signals.consent_withdrawn.send(
+    signals.consent_narrowed.send(
         sender=Household, household=household, acting_user=acting_user
     )
 

@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent inside the transaction that withdraws a household's consent: its story
-# goes offline in the same transaction. Arguments: household, acting_user.
-consent_withdrawn = Signal()
+# Sent inside the transaction that withdraws a household's consent, or records
+# one that shows less than before: its story goes offline in the same
+# transaction, to be reviewed again against the new consent.
+# Arguments: household, acting_user.
+consent_narrowed = Signal()

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -35,26 +36,32 @@ class OrganisationViewSet(ModelViewSet):
 
 
 class HouseholdViewSet(ModelViewSet):
-    """A household's public profile; its protected record is not edited here."""
+    """A household's public profile; its protected record is not edited here.
+
+    What the public sees of it (display level, village, photos) follows its
+    consent, recorded in the workspace: shown here, never changed here."""
 
     model = Household
     icon = "home"
-    form_fields = [
-        "organisation",
-        "slug",
-        "display_level",
-        "public_name",
-        "district",
-        "town",
-        "village",
-        "introduction",
-        "photo",
-        "ships_itself",
-        "is_active",
+    panels = [
+        FieldPanel("organisation"),
+        FieldPanel("slug", read_only=True),
+        FieldPanel("nickname"),
+        FieldPanel("display_level", read_only=True),
+        FieldPanel("shows_village", read_only=True),
+        FieldPanel("shows_photo", read_only=True),
+        FieldPanel("public_name"),
+        FieldPanel("district"),
+        FieldPanel("town"),
+        FieldPanel("village"),
+        FieldPanel("introduction"),
+        FieldPanel("photo"),
+        FieldPanel("ships_itself"),
+        FieldPanel("is_active"),
     ]
-    list_display = ["__str__", "town", "village", "display_level", "is_active"]
+    list_display = ["label", "town", "village", "display_level", "is_active"]
     list_filter = ["town", "village", "is_active"]
-    search_fields = ["public_name", "village", "town"]
+    search_fields = ["slug", "nickname", "public_name", "village", "town"]
     copy_view_enabled = False
 
 

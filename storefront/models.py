@@ -1,3 +1,5 @@
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from wagtail.models import Page, Task, TaskState
 from catalog.selectors import product_list_for_households
 from sellers import selectors as seller_selectors
 from sellers.models import MemberRole
+from sellers.public import household_withheld_terms, text_names
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -92,9 +95,13 @@ class HouseholdIndexPage(Page):
             .order_by("path")
         )
         if town:
-            stories = stories.filter(household__town=town)
+            stories = stories.filter(
+                household__town=town, household__shows_village=True
+            )
         if village:
-            stories = stories.filter(household__village=village)
+            stories = stories.filter(
+                household__village=village, household__shows_village=True
+            )
         context.update(
             stories=stories,
             places=seller_selectors.household_places(),
@@ -146,6 +153,24 @@ class HouseholdStoryPage(Page):
                         "shown: record its consent before publishing."
                     )
                 )
+            found = text_names(
+                self.public_text(), household_withheld_terms(self.household)
+            )
+            if found:
+                raise ValidationError(
+                    _(
+                        "The story names what the household has not agreed to "
+                        "show (“%(words)s”): take it out before publishing."
+                    )
+                    % {"words": "”、“".join(found)}
+                )
+
+    def public_text(self) -> str:
+        """Every text of the page a visitor can read or a crawler index."""
+        body = json.dumps(self.body.get_prep_value(), ensure_ascii=False)
+        return "\n".join(
+            [self.title, self.seo_title, self.search_description, self.summary, body]
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -11,7 +11,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from sellers import uploads
 from sellers.models import AuditAction, Household
 from sellers.services import audit_record
-from sellers.signals import consent_withdrawn
+from sellers.signals import consent_narrowed
 
 from . import page_cache, stories
 from .models import HouseholdIndexPage, HouseholdStoryPage
@@ -85,7 +85,7 @@ def grant_story_editors(sender, instance, raw=False, **kwargs):
         stories.story_permissions_grant(instance)
 
 
-@receiver(consent_withdrawn, dispatch_uid="story-take-down")
+@receiver(consent_narrowed, dispatch_uid="story-take-down")
 def take_story_down(sender, household, acting_user, **kwargs):
     stories.story_take_down(household=household, acting_user=acting_user)
 

@@ -77,7 +77,7 @@ def story_page_get_or_create(
     if index is None:
         raise HouseholdIndexPage.DoesNotExist
     page = HouseholdStoryPage(
-        title=_("The story of %(name)s") % {"name": household.display_name},
+        title=_("The story of %(name)s") % {"name": household.public.name},
         slug=household.slug,
         household=household,
         live=False,

@@ -11,12 +11,13 @@ from wagtail.models import Page, Site
 
 from catalog.services import produce_class_get_or_create
 from sellers import services
-from sellers.models import DisplayLevel, Organisation
+from sellers.models import DisplayLevel, Household, Organisation
 from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
 
 _numbers = itertools.count(1)
 
@@ -41,21 +42,45 @@ def household_create(
     legal_name: str = "罗某银",
     record: dict | None = None,
     introduction: str = "",
+    scope=None,
 ):
-    """A household registered through the service, with its protected record."""
+    """A household registered through the service, with its protected record
+    and, unless it is anonymous, a consent to its display level (recorded
+    through the consent service, the only way a level is set).
+
+    The service gives every household a random public code; a test that
+    names a `slug` gets that code instead (and as nickname), so that its URLs
+    and expected tables stay readable. The names given here are no
+    household's name."""
     number = next(_numbers)
-    return services.household_create(
+    household = services.household_create(
         organisation=organisation or OrganisationFactory(),
-        slug=slug or f"household-{number}",
+        nickname=slug or f"household-{number}",
         legal_name=legal_name,
         public_name=public_name,
-        display_level=display_level,
         district="渝北区",
         town=town,
         village=village,
         introduction=introduction,
         record=record,
     )
+    if slug:
+        Household.objects.filter(pk=household.pk).update(slug=slug)
+        Partner.objects.filter(pk=household.partner_id).update(name=slug, code=slug)
+        household.refresh_from_db()
+        household.partner.refresh_from_db()
+    if display_level != DisplayLevel.ANONYMOUS or scope is not None:
+        consent_create(household, level=display_level, scope=scope)
+        household.refresh_from_db()
+    return household
+
+
+def default_scope(level: str) -> tuple[str, ...]:
+    if level == DisplayLevel.ANONYMOUS:
+        return ("story",)
+    if level == DisplayLevel.VILLAGE:
+        return ("story", "village", "photos")
+    return ("story", "village", "name", "photos")
 
 
 def product_create(
@@ -74,7 +99,6 @@ def product_create(
         title=title, product_class=produce_class_get_or_create(), is_public=is_public
     )
     product.attr.unit = unit
-    product.attr.origin_village = household.village
     if available_from:
         product.attr.available_from = available_from
     product.save()
@@ -112,7 +136,7 @@ def page_tree():
     return home, index
 
 
-def consent_create(household, *, by=None, scope=("story", "village", "name", "photos")):
+def consent_create(household, *, by=None, level=None, scope=None):
     """The household's signed consent, recorded through the service."""
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
@@ -123,11 +147,12 @@ def consent_create(household, *, by=None, scope=("story", "village", "name", "ph
             username="consent-recorder", defaults={"email": "recorder@agency.example"}
         )[0]
     )
+    level = level or household.display_level
     return services.consent_record(
         household=household,
         acting_user=by,
-        display_level=household.display_level,
-        scope=list(scope),
+        display_level=level,
+        scope=list(default_scope(level) if scope is None else scope),
         given_on=date(2026, 11, 1),
         signed_form=ContentFile(b"%PDF-1.4\n% signed\n", name="form.pdf"),
         witness="村主任",
@@ -143,7 +168,7 @@ def story_create(
     if consent and household.consents.filter(withdrawn_at=None).first() is None:
         consent_create(household)
     story = HouseholdStoryPage(
-        title=title or f"{household.display_name}的故事",
+        title=title or f"{household.public.name}的故事",
         slug=household.slug,
         household=household,
         summary="summary",

@@ -1,7 +1,12 @@
 """No protected household fact reaches any public page."""
 
+import io
+from pathlib import Path
+
 import pytest
+from django.core.files.images import ImageFile
 from django.urls import reverse
+from wagtail.images import get_image_model
 
 from sellers.models import DisplayLevel, HouseholdRecord
 from tests import factories
@@ -95,7 +100,55 @@ def test_partner_name_in_oscar_never_carries_the_legal_name(sentinel_household):
         (DisplayLevel.FULL_STORY, "公开名"),
     ],
 )
-def test_display_name_follows_the_consented_level(db, level, expected):
+def test_public_name_follows_the_consented_level(db, level, expected):
     household = factories.household_create(public_name="公开名", display_level=level)
 
-    assert str(household.display_name) == expected
+    assert str(household.public.name) == expected
+
+
+def test_what_consent_withholds_appears_on_no_public_page(client, pages, organisation):
+    # given: an anonymous household that agreed to its story only
+    from tests.test_consent_everywhere import jpeg
+
+    home, index = pages
+    household = factories.household_create(
+        organisation=organisation,
+        slug="withheld",
+        public_name="SENTINEL-NAME-4b7e",
+        village="SENTINEL-VILLAGE-d21c",
+        town="SENTINEL-TOWN-a9f0",
+        display_level=DisplayLevel.ANONYMOUS,
+        scope=("story",),
+    )
+    image = get_image_model()(title="household")
+    image.file = ImageFile(io.BytesIO(jpeg()), name="household.jpg")
+    image.save()
+    household.photo = image
+    household.save(update_fields=["photo"])
+    story = factories.story_create(index=index, household=household)
+    product = factories.product_create(household=household, title="草鱼")
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    withheld = {
+        "name": "SENTINEL-NAME-4b7e",
+        "village": "SENTINEL-VILLAGE-d21c",
+        "town": "SENTINEL-TOWN-a9f0",
+        "photo": Path(image.file.name).stem[:20],
+    }
+
+    # when
+    urls = public_urls(household, story, product, home, index)
+    urls += [
+        reverse("catalogue:index") + "?q=SENTINEL-NAME",
+        reverse("catalogue:index") + "?q=SENTINEL-VILLAGE",
+    ]
+    pages_seen = {url: client.get(url) for url in urls}
+
+    # then
+    assert list(pages_seen[urls[-1]].context["products"]) == []
+    assert list(pages_seen[urls[-2]].context["products"]) == []
+    for url, response in pages_seen.items():
+        html = response.content.decode()
+        for fact, sentinel in withheld.items():
+            if "?q=" + sentinel[:13] in url:
+                continue  # the search box repeats what the visitor typed
+            assert sentinel not in html, f"{fact} shown on {url}"

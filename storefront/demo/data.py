@@ -1,5 +1,8 @@
 """The demo's households and produce: 西新村, 统景镇, 渝北区, with pseudonymous names.
 
+Each introduction and story is written for the level its household consented
+to: households that show only their village are never named in them.
+
 The stories retell, in the spirit of the seed report, how a social-work agency
 sold the fish and farm produce of sixteen households of one village. Every name,
 ID number, phone and account below is invented.
@@ -53,7 +56,7 @@ PRODUCE = {
     "咸鱼干": ("干货与加工品", "斤", Decimal("45.00"), "dried"),
 }
 
-# (slug, public name, display level, legal name, members, category, products
+# (staff nickname, public name, display level, legal name, members, category, products
 #  as (kind, stock), introduction, story paragraphs)
 HOUSEHOLDS = [
     (
@@ -94,9 +97,9 @@ HOUSEHOLDS = [
         4,
         "jiandang",
         [("青菜", 90), ("萝卜", 150), ("红薯", 200)],
-        "陈家种了三亩菜地，一年四季都有菜。",
+        "这户人家种了三亩菜地，一年四季都有菜。",
         [
-            "陈家种着三亩坡地，青菜、萝卜、红薯轮着种，不打除草剂。",
+            "这户人家种着三亩坡地，青菜、萝卜、红薯轮着种，不打除草剂。",
             "以前菜只能挑到镇上赶场卖，卖不完就烂在地里。现在城里的订单一来，社工当天就帮着采摘打包。",
         ],
     ),
@@ -136,9 +139,9 @@ HOUSEHOLDS = [
         3,
         "dibao",
         [("鸭蛋", 30), ("咸鱼干", 20)],
-        "何家在塘边养鸭，也晒咸鱼干。",
+        "这户人家在塘边养鸭，也晒咸鱼干。",
         [
-            "何家的鸭子在塘边放养，鸭蛋个头大。冬天，他们把塘里的鱼腌好晒成咸鱼干。",
+            "这户人家的鸭子在塘边放养，鸭蛋个头大。冬天，他们把塘里的鱼腌好晒成咸鱼干。",
         ],
     ),
     (
@@ -162,9 +165,9 @@ HOUSEHOLDS = [
         5,
         "jiandang",
         [("菜籽油", 100)],
-        "吴家的菜籽油是村里老油坊压榨的。",
+        "这户人家的菜籽油是村里老油坊压榨的。",
         [
-            "吴家种了两亩油菜，春天满坡金黄。菜籽收了送到村里老油坊，压出来的油香味浓。",
+            "这户人家种了两亩油菜，春天满坡金黄。菜籽收了送到村里老油坊，压出来的油香味浓。",
         ],
     ),
     (
@@ -215,9 +218,9 @@ HOUSEHOLDS = [
         4,
         "jiandang",
         [("土鸡", 15), ("土鸡蛋", 25)],
-        "邓家在果园里养鸡。",
+        "这户人家在果园里养鸡。",
         [
-            "邓家把鸡养在果园里，鸡吃落果和虫子，果树也少生虫。",
+            "这户人家把鸡养在果园里，鸡吃落果和虫子，果树也少生虫。",
         ],
     ),
     (
@@ -254,9 +257,9 @@ HOUSEHOLDS = [
         5,
         "edge",
         [("血橙", 200), ("萝卜", 100)],
-        "宋家种血橙和萝卜。",
+        "这户人家种血橙和萝卜。",
         [
-            "宋家一家五口，两个孩子在镇上读书。家里种着血橙和萝卜，一年到头闲不下来。",
+            "这户人家一家五口，两个孩子在镇上读书。家里种着血橙和萝卜，一年到头闲不下来。",
         ],
     ),
     (

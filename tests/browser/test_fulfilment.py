@@ -37,7 +37,7 @@ def test_a_social_worker_ships_a_parcel_and_pays_the_household(
     # when: A signs in, opens his one parcel and marks it shipped
     sign_in(phone, base, "a@agency.example")
     assert "陈叔" not in phone.content()
-    phone.get_by_role("link", name=f"罗大哥 · 订单 {order.number}").click()
+    phone.get_by_role("link", name=f"罗大哥 · luo · 订单 {order.number}").click()
     assert serious_violations(phone) == []
     phone.get_by_label("快递公司").fill("顺丰")
     phone.get_by_label("运单号").fill("SF2026112901")

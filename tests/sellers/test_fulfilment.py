@@ -75,9 +75,9 @@ def test_capture_credits_each_household_its_share_and_tells_its_social_worker(
     )
     assert notices == sorted(
         [
-            ("a@agency.example", f"新包裹待打包：订单 {order.number}，罗大哥"),
-            ("a@agency.example", f"新包裹待打包：订单 {order.number}，王阿姨"),
-            ("b@agency.example", f"新包裹待打包：订单 {order.number}，陈叔"),
+            ("a@agency.example", f"新包裹待打包：订单 {order.number}，罗大哥 · luo"),
+            ("a@agency.example", f"新包裹待打包：订单 {order.number}，王阿姨 · wang"),
+            ("b@agency.example", f"新包裹待打包：订单 {order.number}，陈叔 · chen"),
         ]
     )
     body = next(m.body for m in mail.outbox if "陈叔" in m.subject)

@@ -101,7 +101,13 @@ def test_story_edit_link_makes_one_draft_and_opens_the_editor(client, world):
     assert not HouseholdStoryPage.objects.filter(household=world["chen"]).exists()
 
 
+def no_consent(world, household="luo"):
+    """The household withdraws the consent it gave when registered."""
+    services.consent_withdraw(household=world[household], acting_user=world["a"])
+
+
 def test_no_consent_no_publishing_by_any_path(world):
+    no_consent(world)
     page = draft(world)
 
     with pytest.raises(ValidationError) as error:
@@ -153,6 +159,7 @@ def test_reviewer_of_the_organisation_approves_and_the_story_goes_live(world):
 
 
 def test_without_consent_the_reviewer_can_only_ask_for_changes(world):
+    no_consent(world)
     page = draft(world)
     submit(world, page)
     page.refresh_from_db()
@@ -180,7 +187,7 @@ def test_withdrawing_consent_takes_the_story_down_at_once(
     luo.refresh_from_db()
     assert not story.live
     assert luo.display_level == DisplayLevel.ANONYMOUS
-    assert str(luo.display_name) == "一户农户"
+    assert str(luo.public.name) == "一户农户"
     assert client.get(story.url).status_code == 404
     assert WorkflowState.objects.get(object_id=str(story.pk)).status == "cancelled"
     assert list(
@@ -191,9 +198,13 @@ def test_withdrawing_consent_takes_the_story_down_at_once(
 
 
 def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
+    no_consent(world)
+    events = AuditEvent.objects.count()
+
     with pytest.raises(ValidationError) as error:
         services.consent_withdraw(household=world["luo"], acting_user=world["a"])
 
     assert error.value.messages == ["这户人家没有生效中的知情同意。"]
     world["luo"].refresh_from_db()
-    assert world["luo"].display_level == DisplayLevel.GIVEN_NAME
+    assert world["luo"].display_level == DisplayLevel.ANONYMOUS
+    assert AuditEvent.objects.count() == events

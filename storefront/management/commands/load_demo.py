@@ -51,7 +51,7 @@ DEMO_ACCOUNTS = [
     (
         "household",
         "household@bangfu.example",
-        "household login (luo-pond, household 1)",
+        "household login (罗大哥, luo-pond, household 1)",
     ),
 ]
 # The agency posts the parcels of these households (they keep no delivery fee).
@@ -104,7 +104,7 @@ class Command(BaseCommand):
                     harvest,
                     seed=number * 10 + offer_number,
                 )
-            self.record_consent(household, social_worker)
+            self.record_consent(household, social_worker, row[2])
             self.create_story(index, household, row)
 
     def create_users(self, organisation):
@@ -185,9 +185,9 @@ class Command(BaseCommand):
 
     def create_household(self, organisation, row, number):
         (
-            slug,
+            nickname,
             public_name,
-            level,
+            _level,
             legal_name,
             members,
             category,
@@ -197,10 +197,9 @@ class Command(BaseCommand):
         ) = row
         household = seller_services.household_create(
             organisation=organisation,
-            slug=slug,
+            nickname=nickname,
             legal_name=legal_name,
             public_name=public_name,
-            display_level=level,
             district=data.DISTRICT,
             town=data.TOWN,
             village=data.VILLAGE,
@@ -213,7 +212,9 @@ class Command(BaseCommand):
                 "address": f"{data.TOWN}{data.VILLAGE}{number + 1}组{number + 3}号",
             },
         )
-        household.photo = self.wagtail_image(f"household-{slug}", "household", number)
+        household.photo = self.wagtail_image(
+            f"household-{household.slug}", "household", number
+        )
         household.save(update_fields=["photo"])
         return household
 
@@ -227,21 +228,15 @@ class Command(BaseCommand):
         self, household, kind, stock, product_class, categories, harvest, seed
     ):
         category, unit, price, drawing = data.PRODUCE[kind]
-        if household.display_level in (
-            DisplayLevel.GIVEN_NAME,
-            DisplayLevel.FULL_STORY,
-        ):
-            seller = household.public_name
-        else:
-            seller = household.village
+        # The household is shown beside its product, as far as it consented:
+        # never in the product's own title or text.
         product = Product(
-            title=f"{kind}（{seller}）",
+            title=kind,
             product_class=product_class,
-            description=f"{household.village}农户自产的{kind}，社工代为发货。",
+            description=f"农户自产的{kind}，社工代为发货。",
             is_public=True,
         )
         product.attr.unit = unit
-        product.attr.origin_village = household.village
         product.attr.available_from = harvest
         product.save()
         ProductCategory.objects.create(product=product, category=categories[category])
@@ -263,18 +258,19 @@ class Command(BaseCommand):
         )
         return product
 
-    def record_consent(self, household: Household, social_worker):
-        """The consent each demo household signed (a stand-in scan)."""
+    def record_consent(self, household: Household, social_worker, level: str):
+        """The consent each demo household signed (a stand-in scan): named
+        households also agreed to their photos."""
         scope = {
             DisplayLevel.ANONYMOUS: ["story"],
             DisplayLevel.VILLAGE: ["story", "village"],
-            DisplayLevel.GIVEN_NAME: ["story", "village", "name"],
+            DisplayLevel.GIVEN_NAME: ["story", "village", "name", "photos"],
             DisplayLevel.FULL_STORY: ["story", "village", "name", "photos"],
-        }[household.display_level]
+        }[level]
         seller_services.consent_record(
             household=household,
             acting_user=social_worker,
-            display_level=household.display_level,
+            display_level=level,
             scope=scope,
             given_on=timezone.localdate() - datetime.timedelta(days=10),
             signed_form=ContentFile(
@@ -288,7 +284,7 @@ class Command(BaseCommand):
         story_paragraphs = row[8]
         body = [("paragraph", RichText(f"<p>{text}</p>")) for text in story_paragraphs]
         story = HouseholdStoryPage(
-            title=f"{household.display_name}的故事",
+            title=f"{household.public.name}的故事",
             slug=household.slug,
             household=household,
             summary=household.introduction,
