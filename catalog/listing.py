@@ -41,9 +41,12 @@ def _product_or_404(request, pk: int):
 @workspace_view
 def household_list(request):
     households = _households(request).annotate(
+        # distinct: the caseload's OR over partner users and memberships
+        # joins each stock record once per matching row.
         on_sale=Count(
             "partner__stockrecords",
             filter=Q(partner__stockrecords__product__is_public=True),
+            distinct=True,
         )
     )
     if not households:

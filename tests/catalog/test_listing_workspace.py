@@ -211,3 +211,68 @@ def test_household_page_lists_its_products_only(client, caseloads):
 
     assert [p.title for p in response.context["products"]] == ["草鱼"]
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+
+
+def test_products_on_sale_are_counted_once_per_product(client, caseloads):
+    # given: 罗大哥 sells fish and two more products; his organisation has an
+    # administrator and a reviewer besides his social worker (the caseload's
+    # OR join used to count each product once per joined row)
+    from django.contrib.auth import get_user_model
+
+    from catalog.services import product_list_for_household
+    from sellers import services
+    from sellers.models import MemberRole
+
+    products, (luo, _wang, _chen), (worker_a, _b) = caseloads
+    for email, role in [
+        ("boss@agency.example", MemberRole.ADMINISTRATOR),
+        ("rev@agency.example", MemberRole.REVIEWER),
+    ]:
+        user = get_user_model().objects.create_user(
+            username=email, email=email, password="pw"
+        )
+        services.membership_grant(user=user, organisation=luo.organisation, role=role)
+    services.membership_grant(
+        user=worker_a, organisation=luo.organisation, role=MemberRole.SOCIAL_WORKER
+    )
+    for title in ("鲫鱼", "花鲢"):
+        product_list_for_household(
+            household=luo,
+            acting_user=worker_a,
+            title=title,
+            category=products[0].categories.get(),
+            unit="斤",
+            price=Decimal("18.00"),
+            available=10,
+        )
+    client.force_login(worker_a)
+
+    # when
+    response = client.get(reverse("listing:households"))
+
+    # then
+    assert [(h.slug, h.on_sale) for h in response.context["households"]] == [
+        ("luo", 3),
+        ("wang", 1),
+    ]
+    assert "3 件在售商品" in response.content.decode()
+
+
+def test_the_harvest_date_survives_an_edit_form(caseloads):
+    # given: a product listed with its harvest date (Chromium's date input
+    # drops a value that is not ISO, and saving then erased the date)
+    import datetime
+
+    from catalog.forms import ListingForm
+
+    _products, (luo, _wang, _chen), _workers = caseloads
+
+    # when
+    html = str(
+        ListingForm(
+            initial={"harvest_date": datetime.date(2026, 11, 30)}, household=luo
+        )["harvest_date"]
+    )
+
+    # then
+    assert 'value="2026-11-30"' in html
