@@ -15,6 +15,7 @@ from .models import (
     HouseholdRecord,
     ParcelStatus,
     PayoutMethod,
+    Settlement,
 )
 
 
@@ -43,6 +44,31 @@ class CancelForm(forms.Form):
             "cannot deliver, never why."
         ),
     )
+
+
+class SettleForm(forms.Form):
+    """A parcel that has left: a reason, and how the refund is settled."""
+
+    reason = forms.CharField(label=_("What went wrong?"), max_length=200)
+    settlement = forms.ChoiceField(
+        label=_("How is it settled?"),
+        choices=Settlement.choices,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("Part to refund (¥)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("Only when the buyer keeps the parcel."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("settlement") == Settlement.PARTIAL and not data.get("amount"):
+            self.add_error("amount", _("Enter the part to refund."))
+        return data
 
 
 class PayoutForm(forms.Form):

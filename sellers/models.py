@@ -384,8 +384,27 @@ class ParcelLine(models.Model):
         return f"{self.parcel_id}:{self.line_id}"
 
 
+class Settlement(models.TextChoices):
+    """How a parcel that has left is refunded: the produce is on its way, so
+    the household is not simply debited its whole share."""
+
+    RETURNED = (
+        "returned",
+        _("It came back: refund the buyer in full, off the household's share"),
+    )
+    PARTIAL = "partial", _("The buyer keeps it: refund part, off the household's share")
+    ABSORBED = (
+        "absorbed",
+        _(
+            "The agency bears it: refund the buyer in full, the household keeps "
+            "its share"
+        ),
+    )
+
+
 class ParcelEvent(models.Model):
-    """A parcel's change of status: who acted, when, and what was recorded."""
+    """A parcel's change of status (or a part refunded): who acted, when, and
+    what was recorded."""
 
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=ParcelStatus.choices)
@@ -398,6 +417,12 @@ class ParcelEvent(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    settlement = models.CharField(
+        _("settled by"), max_length=20, choices=Settlement.choices, blank=True
+    )
+    refunded = models.DecimalField(
+        _("refunded"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -624,8 +649,9 @@ class IncomeDay(models.Model):
     refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     corrections = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     payouts = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    parcels = models.PositiveIntegerField(_("parcels credited"), default=0)
-    # Units sold less units refunded.
+    # Parcels and units sold less those refunded in full (a refund on a
+    # later day makes that day's figure negative).
+    parcels = models.IntegerField(_("parcels sold"), default=0)
     units = models.IntegerField(_("units sold"), default=0)
 
     class Meta:

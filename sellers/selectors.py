@@ -22,10 +22,12 @@ from .models import (
     OrderCell,
     Organisation,
     Parcel,
+    ParcelEvent,
     ParcelStatus,
     Payout,
     PickupPoint,
     SalesCell,
+    Settlement,
     Span,
 )
 from .reports import money
@@ -171,7 +173,8 @@ def statement_households(*, user) -> QuerySet:
 
 
 def ledger_balance(*, household: Household) -> Decimal:
-    """What the household is owed now: the balance after its last entry."""
+    """What the household is owed now (nothing if it was paid more than it
+    earned)."""
     return ledger_summary(household=household)["owed"]
 
 
@@ -235,9 +238,16 @@ def ledger_summary(*, household: Household) -> dict[str, Decimal]:
     """Earned (sales − refunds ± corrections), paid out, and owed: read off the
     last entry, which carries the running balance and payouts."""
     last = _ledger_last(household)
-    owed = last.balance if last else Decimal("0.00")
+    balance = last.balance if last else Decimal("0.00")
     paid_out = last.payouts_total if last else Decimal("0.00")
-    return {"earned": owed + paid_out, "paid_out": paid_out, "owed": owed}
+    # A refund after a payout leaves the household paid more than it earned:
+    # a figure of its own, never a negative amount owed.
+    return {
+        "earned": balance + paid_out,
+        "paid_out": paid_out,
+        "owed": max(balance, Decimal("0.00")),
+        "overpaid": max(-balance, Decimal("0.00")),
+    }
 
 
 def payout_get(*, user, pk: int) -> Payout:
@@ -283,9 +293,11 @@ def ledger_reconcile(
     `stripe_refunds` the amounts it refunded per reference ("parcel-<id>").
     Checks: each household's entries are numbered 1…n with balances that add
     up; sales = the paid orders' line amounts (+ delivery where the household
-    ships) by household; refunds = the shares of cancelled parcels, each
-    refunded in full at the provider and nowhere else; payouts = the payouts
-    recorded; every paid order's parcels add up to the order's total.
+    ships) by household; refunds = the shares of cancelled parcels (but
+    those whose loss the agency bore); at the provider, each parcel refunded
+    what it records (a cancelled one its total, in one refund or with parts
+    refunded before) and nothing else; payouts = the payouts recorded; every
+    paid order's parcels add up to the order's total.
     """
     report = LedgerReconciliation()
     problem = report.problems.append
@@ -338,8 +350,17 @@ def ledger_reconcile(
         (household_id, kind): money(total) for household_id, kind, total in kinds
     }
     cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
+    absorbed = set(
+        ParcelEvent.objects.filter(
+            parcel__in=cancelled,
+            status=ParcelStatus.CANCELLED,
+            settlement=Settlement.ABSORBED,
+        ).values_list("parcel_id", flat=True)
+    )
     refunded_shares = _by_household(
-        (parcel.household_id, parcel.household_share) for parcel in cancelled
+        (parcel.household_id, parcel.household_share)
+        for parcel in cancelled
+        if parcel.pk not in absorbed
     )
     payouts = _by_household(
         Payout.objects.values("household_id")
@@ -361,19 +382,31 @@ def ledger_reconcile(
                     f"the records say {amount}"
                 )
 
-    # 3. Refunds at the provider: each cancelled parcel refunded in full, once;
-    # no refund for a parcel that is not cancelled.
-    refunded_parcels = {f"parcel-{p.pk}": p for p in cancelled}
+    # 3. Refunds at the provider: each parcel (references "parcel-<id>" and
+    # "parcel-<id>-part-<n>") refunded what it records, a cancelled one its
+    # total; no refund for a parcel that records none.
+    at_provider: dict[str, Decimal] = defaultdict(lambda: zero)
+    for reference, amount in stripe_refunds.items():
+        at_provider["-".join(reference.split("-")[:2])] += amount
+    refunded_parcels = {
+        f"parcel-{p.pk}": p
+        for p in paid_parcels.filter(
+            Q(status=ParcelStatus.CANCELLED) | Q(refunded__gt=0)
+        ).select_related("order")
+    }
     for reference, parcel in refunded_parcels.items():
-        at_provider = stripe_refunds.get(reference, zero)
-        if at_provider != parcel.total or parcel.refunded != parcel.total:
+        should = parcel.total if parcel.status == ParcelStatus.CANCELLED else None
+        if at_provider[reference] != parcel.refunded or should not in (
+            None,
+            parcel.refunded,
+        ):
             problem(
                 f"parcel {parcel.pk} (order {parcel.order.number}): refunded "
-                f"{at_provider} at the provider and {parcel.refunded} recorded, "
-                f"its total is {parcel.total}"
+                f"{at_provider[reference]} at the provider and {parcel.refunded} "
+                f"recorded, its total is {parcel.total}"
             )
-    for reference in sorted(set(stripe_refunds) - set(refunded_parcels)):
-        problem(f"refund {reference} at the provider has no cancelled paid parcel")
+    for reference in sorted(set(at_provider) - set(refunded_parcels)):
+        problem(f"refund {reference} at the provider has no refunded paid parcel")
 
     # 4. Every paid order is split into parcels without a fen lost.
     orders = (
@@ -390,10 +423,14 @@ def ledger_reconcile(
 
     # 5. The day and month sums the reports read agree with the ledger, and
     # the sales cells and order counts with them.
+    # Parcels sold: credited less refunded in full (as units are).
     sale_counts = dict(
-        LedgerEntry.objects.filter(kind=EntryKind.SALE)
+        LedgerEntry.objects.filter(kind__in=(EntryKind.SALE, EntryKind.REFUND))
         .values("household_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id", filter=Q(kind=EntryKind.SALE))
+            - Count("id", filter=Q(kind=EntryKind.REFUND))
+        )
         .values_list("household_id", "n")
     )
     for span, word in (

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery
+from django.db.models import DecimalField, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -43,6 +43,7 @@ from .models import (
     ParcelLine,
     ParcelStatus,
     Payout,
+    Settlement,
 )
 from .notifications import Recipient, notify
 from .roles import BUREAU, ROLE_GROUPS
@@ -446,7 +447,12 @@ def _split_delivery(
 PARCEL_TRANSITIONS = {
     ParcelStatus.SHIPPED: (ParcelStatus.TO_PACK,),
     ParcelStatus.DELIVERED: (ParcelStatus.SHIPPED,),
-    ParcelStatus.CANCELLED: (ParcelStatus.TO_PACK, ParcelStatus.SHIPPED),
+    # Once it has left, only with a settlement (see parcel_cancel).
+    ParcelStatus.CANCELLED: (
+        ParcelStatus.TO_PACK,
+        ParcelStatus.SHIPPED,
+        ParcelStatus.DELIVERED,
+    ),
 }
 
 
@@ -454,7 +460,9 @@ class ParcelStateError(ValidationError):
     """The parcel is no longer in a state that allows this change."""
 
 
-def _parcel_move(*, parcel: Parcel, status: str, acting_user, note="", **fields):
+def _parcel_move(
+    *, parcel: Parcel, status: str, acting_user, note="", event=None, **fields
+):
     moved = Parcel.objects.filter(
         pk=parcel.pk, status__in=PARCEL_TRANSITIONS[status]
     ).update(status=status, updated_at=timezone.now(), **fields)
@@ -465,7 +473,7 @@ def _parcel_move(*, parcel: Parcel, status: str, acting_user, note="", **fields)
             % {"status": parcel.get_status_display()}
         )
     ParcelEvent.objects.create(
-        parcel=parcel, status=status, actor=acting_user, note=note
+        parcel=parcel, status=status, actor=acting_user, note=note, **(event or {})
     )
     parcel.refresh_from_db()
     return parcel
@@ -528,13 +536,54 @@ def refund_backend() -> Callable[..., str]:
     return import_string(settings.BANGFU_REFUND_BACKEND)
 
 
-@transaction.atomic
-def parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
-    """Cancel a parcel the household cannot deliver and refund the buyer its share.
+def _refund(parcel: Parcel, amount: Decimal, reference: str) -> str:
+    """Return money to the buyer; nothing is changed here if it fails."""
+    try:
+        return refund_backend()(
+            order_number=parcel.order.number, amount=amount, reference=reference
+        )
+    except Exception as error:
+        logger.warning("Parcel %s: refund failed: %s", parcel.pk, type(error).__name__)
+        raise ValidationError(
+            _(
+                "The refund could not be made just now, so nothing was changed. "
+                "Please try again in a minute."
+            )
+        ) from error
 
-    The status change, the refund and the ledger debit happen together: if
-    the refund fails, the transaction rolls back and the parcel stays as it
-    was, so the cancellation can simply be tried again.
+
+def _parcel_debits(parcel: Parcel) -> Decimal:
+    """What parts refunded earlier took off the household's share."""
+    return -sum(
+        LedgerEntry.objects.filter(
+            parcel=parcel, kind=EntryKind.CORRECTION
+        ).values_list("amount", flat=True),
+        Decimal(0),
+    )
+
+
+@transaction.atomic
+def parcel_cancel(
+    *,
+    parcel: Parcel,
+    reason: str,
+    acting_user,
+    settlement: str = "",
+    amount: Decimal | None = None,
+) -> Parcel:
+    """Cancel a parcel the household cannot deliver and refund the buyer.
+
+    Before it leaves, the buyer gets the parcel's total back and the
+    household is debited its share. Once it has left, the caller says how it
+    is settled (Settlement): it came back (as before), the buyer keeps it and
+    gets `amount` back (the parcel stays as it is, the household is debited
+    that much), or the agency bears the loss (the buyer is refunded, the
+    household keeps its share). The choice is in the parcel's history.
+
+    The status change, the refund and the ledger happen together: if the
+    refund fails, the transaction rolls back and everything stays as it was,
+    so it can simply be tried again (the refund's idempotency key is the
+    same on the retry).
     """
     reason = reason.strip()
     if not reason:
@@ -545,43 +594,112 @@ def parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
         raise ValidationError(
             _("The order's payment is not captured yet; try again in a minute.")
         )
+    parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    left = parcel.status in (ParcelStatus.SHIPPED, ParcelStatus.DELIVERED)
+    if not left:
+        settlement = ""
+    elif settlement not in Settlement.values:
+        raise ValidationError(
+            _("The parcel has left the household: choose how the refund is settled.")
+        )
+    if settlement == Settlement.PARTIAL:
+        return _parcel_refund_part(
+            parcel=parcel,
+            sale=sale,
+            reason=reason,
+            amount=amount,
+            acting_user=acting_user,
+        )
+    rest = parcel.total - parcel.refunded
     parcel = _parcel_move(
         parcel=parcel,
         status=ParcelStatus.CANCELLED,
         acting_user=acting_user,
         note=reason,
         cancel_reason=reason,
+        event={"settlement": settlement, "refunded": rest},
     )
-    try:
-        refund_id = refund_backend()(
-            order_number=parcel.order.number,
-            amount=parcel.total,
-            reference=f"parcel-{parcel.pk}",
-        )
-    except Exception as error:
-        logger.warning("Parcel %s: refund failed: %s", parcel.pk, type(error).__name__)
-        raise ValidationError(
-            _(
-                "The refund could not be made just now, so the parcel was not "
-                "cancelled. Please try again in a minute."
-            )
-        ) from error
+    refund_id = _refund(parcel, rest, f"parcel-{parcel.pk}")
     Parcel.objects.filter(pk=parcel.pk).update(
         refund_id=refund_id, refunded=parcel.total
     )
     parcel.refund_id, parcel.refunded = refund_id, parcel.total
-    ledger_append(
-        household=parcel.household,
-        kind=EntryKind.REFUND,
-        amount=-sale.amount,
-        parcel=parcel,
-        memo=_("Order %(number)s: parcel cancelled") % {"number": parcel.order.number},
-        acting_user=acting_user,
-    )
+    memo = _("Order %(number)s: parcel cancelled") % {"number": parcel.order.number}
+    if settlement != Settlement.ABSORBED:
+        ledger_append(
+            household=parcel.household,
+            kind=EntryKind.REFUND,
+            amount=-sale.amount,
+            parcel=parcel,
+            memo=memo,
+            acting_user=acting_user,
+        )
+        # Parts refunded before were debited as corrections: the refund of
+        # the whole sale replaces them.
+        debited = _parcel_debits(parcel)
+        if debited:
+            ledger_append(
+                household=parcel.household,
+                kind=EntryKind.CORRECTION,
+                amount=debited,
+                parcel=parcel,
+                corrects=sale,
+                memo=memo,
+                acting_user=acting_user,
+            )
     notify(
         event="parcel_cancelled",
         recipients=_buyer(parcel.order),
-        context=_parcel_context(parcel),
+        context={**_parcel_context(parcel), "refunded": rest},
+    )
+    return parcel
+
+
+def _parcel_refund_part(
+    *, parcel: Parcel, sale: LedgerEntry, reason: str, amount, acting_user
+) -> Parcel:
+    """The buyer keeps the parcel and gets part of its price back; the
+    household is debited that much (at most what is left of its share)."""
+    rest = parcel.total - parcel.refunded
+    if amount is None or not (Decimal("0.01") <= amount < rest):
+        raise ValidationError(
+            _(
+                "Enter the part to refund: more than ¥0.00 and less than "
+                "¥%(rest)s (to refund it all, choose another way)."
+            )
+            % {"rest": rest}
+        )
+    parts = ParcelEvent.objects.filter(
+        parcel=parcel, settlement=Settlement.PARTIAL
+    ).count()
+    refund_id = _refund(parcel, amount, f"parcel-{parcel.pk}-part-{parts + 1}")
+    ParcelEvent.objects.create(
+        parcel=parcel,
+        status=parcel.status,
+        actor=acting_user,
+        note=reason,
+        settlement=Settlement.PARTIAL,
+        refunded=amount,
+    )
+    Parcel.objects.filter(pk=parcel.pk).update(
+        refunded=F("refunded") + amount, refund_id=refund_id
+    )
+    parcel.refresh_from_db()
+    debit = min(amount, sale.amount - _parcel_debits(parcel))
+    if debit > 0:
+        ledger_append(
+            household=parcel.household,
+            kind=EntryKind.CORRECTION,
+            amount=-debit,
+            parcel=parcel,
+            corrects=sale,
+            memo=_("Order %(number)s: part refunded") % {"number": parcel.order.number},
+            acting_user=acting_user,
+        )
+    notify(
+        event="parcel_refunded",
+        recipients=_buyer(parcel.order),
+        context={**_parcel_context(parcel), "refunded": amount},
     )
     return parcel
 
@@ -723,6 +841,26 @@ def _notify_social_workers(parcels: list[Parcel]) -> None:
         )
 
 
+def payout_date_check(*, household: Household, paid_on: datetime.date) -> None:
+    """A payout is dated between the household's first earnings and today."""
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    first = (
+        LedgerEntry.objects.filter(household=household, kind=EntryKind.SALE)
+        .order_by("seq")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if first is not None and paid_on < timezone.localdate(first):
+        raise ValidationError(
+            _(
+                "The payout cannot be dated before %(date)s, the day this "
+                "household first earned through the store."
+            )
+            % {"date": timezone.localdate(first).isoformat()}
+        )
+
+
 @transaction.atomic
 def payout_record(
     *,
@@ -737,18 +875,42 @@ def payout_record(
 ) -> Payout:
     """Record money handed to a household, debiting what it is owed.
 
-    Refused if it is more than the household's balance. A form posted twice
-    (same request token) records one payout and returns it both times.
+    Refused if it is more than the household's balance, or paid on a day
+    before the household first earned or after today (the reports count it
+    on that day). A form posted twice (same request token) records one
+    payout and returns it both times; the token of a recorded payout posted
+    for another household, amount or day is refused.
     """
     if amount <= 0:
         raise ValidationError(_("Enter an amount above zero."))
+    payout_date_check(household=household, paid_on=paid_on)
     # Re-encoding a photo takes a while: do it before taking the lock.
     cleaned = uploads.proof_clean(proof)
     _seq, balance, _paid = _ledger_heads([household.pk])[household.pk]
     if request_token is not None:
         earlier = Payout.objects.filter(request_token=request_token).first()
         if earlier is not None:
+            if (earlier.household_id, earlier.amount, earlier.paid_on) != (
+                household.pk,
+                amount,
+                paid_on,
+            ):
+                raise ValidationError(
+                    _(
+                        "This form was already used to record another payout. "
+                        "Nothing was recorded: open the payout form again."
+                    )
+                )
             return earlier
+    if balance <= 0:
+        raise PayoutExceedsBalance(
+            _(
+                "This household is owed nothing now: it has been paid "
+                "¥%(over)s more than it earned (a refund after a payout). "
+                "Nothing was recorded."
+            )
+            % {"over": -balance}
+        )
     if amount > balance:
         raise PayoutExceedsBalance(
             _(

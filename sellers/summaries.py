@@ -138,7 +138,9 @@ def _parcel_facts(parcel_ids, apps):
 def _collect(entries, apps, first_orders=True) -> _Facts:
     """Sum the entries into the rows they change.
 
-    entries: (household_id, kind, amount, created_at, parcel_id, pk) tuples.
+    entries: (household_id, kind, amount, created_at, parcel_id, pk,
+    payout_id) tuples. A payout counts on the day it was paid, not the day
+    it was recorded.
     An order is counted on the day its first sale is credited: with
     first_orders, orders some of whose parcels were credited by earlier
     entries are left out (one query).
@@ -146,9 +148,15 @@ def _collect(entries, apps, first_orders=True) -> _Facts:
     LedgerEntry = apps.get_model("sellers", "LedgerEntry")
     facts = _Facts()
     parcels = _parcel_facts({e[4] for e in entries if e[1] in ("sale", "refund")}, apps)
+    Payout = apps.get_model("sellers", "Payout")
+    paid_on = dict(
+        Payout.objects.filter(
+            pk__in=[e[6] for e in entries if e[1] == "payout"]
+        ).values_list("pk", "paid_on")
+    )
     first_sale: dict[int, tuple] = {}
-    for household, kind, amount, created_at, parcel_id, _pk in entries:
-        day = timezone.localdate(created_at)
+    for household, kind, amount, created_at, parcel_id, _pk, payout in entries:
+        day = paid_on[payout] if kind == "payout" else timezone.localdate(created_at)
         if kind in ("sale", "refund"):
             parcel = parcels[parcel_id]
             sign = 1 if kind == "sale" else -1
@@ -167,7 +175,8 @@ def _collect(entries, apps, first_orders=True) -> _Facts:
                 income = facts.income[(household, *span_day)]
                 income[field] += abs(amount)
                 income["units"] += sign * units
-                income["parcels"] += kind == "sale"
+                # Like units: a parcel refunded in full is not one sold.
+                income["parcels"] += sign
                 for (category, certified, delivery), (part, quantity) in split.items():
                     key = (household, *span_day, category, certified, delivery)
                     facts.cells[key][field] += part
@@ -306,7 +315,15 @@ def summaries_add(entries) -> None:
     if not entries:
         return
     rows = [
-        (e.household_id, e.kind, e.amount, e.created_at, e.parcel_id, e.pk)
+        (
+            e.household_id,
+            e.kind,
+            e.amount,
+            e.created_at,
+            e.parcel_id,
+            e.pk,
+            e.payout_id,
+        )
         for e in entries
     ]
     _write(_collect(rows, global_apps), global_apps)
@@ -328,7 +345,13 @@ def summaries_rebuild(apps=global_apps, chunk=200) -> None:
             LedgerEntry.objects.filter(household_id__in=ids[start : start + chunk])
             .order_by("pk")
             .values_list(
-                "household_id", "kind", "amount", "created_at", "parcel_id", "pk"
+                "household_id",
+                "kind",
+                "amount",
+                "created_at",
+                "parcel_id",
+                "pk",
+                "payout_id",
             )
         )
         facts = _collect(entries, apps, first_orders=False)

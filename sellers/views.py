@@ -33,6 +33,7 @@ from .forms import (
     HouseholdRecordForm,
     ParcelFilterForm,
     PayoutForm,
+    SettleForm,
     ShipForm,
 )
 from .models import (
@@ -111,6 +112,7 @@ def parcel_detail(request, pk: int):
             "parcel": parcel,
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
+            "settle_form": SettleForm(),
         },
     )
 
@@ -160,19 +162,22 @@ def parcel_deliver(request, pk: int):
 @workspace_view
 @require_POST
 def parcel_cancel(request, pk: int):
-    form = CancelForm(request.POST)
-
     def cancel(parcel):
+        left = parcel.status != ParcelStatus.TO_PACK
+        form = (SettleForm if left else CancelForm)(request.POST)
         if not form.is_valid():
-            raise ValidationError(_("Say why the parcel is cancelled."))
-        services.parcel_cancel(
-            parcel=parcel, reason=form.cleaned_data["reason"], acting_user=request.user
+            raise ValidationError(
+                [error for errors in form.errors.values() for error in errors]
+            )
+        before = parcel.refunded
+        parcel = services.parcel_cancel(
+            parcel=parcel, acting_user=request.user, **form.cleaned_data
         )
-        messages.success(
-            request,
-            _("The parcel is cancelled and ¥%(amount)s refunded to the buyer.")
-            % {"amount": parcel.total},
-        )
+        if parcel.status == ParcelStatus.CANCELLED:
+            done = _("The parcel is cancelled and ¥%(amount)s refunded to the buyer.")
+        else:
+            done = _("¥%(amount)s is refunded to the buyer.")
+        messages.success(request, done % {"amount": parcel.refunded - before})
 
     return _act(request, pk, cancel)
 

@@ -1,6 +1,7 @@
 """A social worker on a phone ships one of his parcels and records a payout."""
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from sellers.models import LedgerEntry, Parcel, Payout
@@ -56,7 +57,7 @@ def test_a_social_worker_ships_a_parcel_and_pays_the_household(
     phone.get_by_label("金额（元）").fill("25.00")
     phone.get_by_label("支付方式").select_option("wechat")
     phone.get_by_label("凭证号").fill("WX2026112901")
-    phone.get_by_label("支付日期").fill("2026-11-29")
+    phone.get_by_label("支付日期").fill(str(timezone.localdate()))
     phone.get_by_label("收据（照片或 PDF）").set_input_files(str(photo))
     phone.get_by_role("button", name="记录付款").click()
 

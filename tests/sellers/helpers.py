@@ -1,18 +1,19 @@
 """Paid orders from several households, paid through localstripe."""
 
-import datetime
 import io
 import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 from PIL import Image
 
 from sellers import services
+from sellers.models import LedgerEntry
 from storefront.checkout import payments
 from storefront.shipping.methods import ParcelDelivery
 from tests import factories
@@ -133,14 +134,26 @@ def upload(data: bytes, name="收据-罗某银.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def payout(household, amount: str, by, *, reference="R1", method="cash", proof=None):
-    """A payout recorded as the workspace records it, with a phone photo."""
+def payout(
+    household,
+    amount: str,
+    by,
+    *,
+    reference="R1",
+    method="cash",
+    proof=None,
+    paid_on=None,
+):
+    """A payout recorded as the workspace records it, with a phone photo;
+    paid on the day of the household's last entry unless told."""
+    last = LedgerEntry.objects.filter(household=household).order_by("-seq").first()
     return services.payout_record(
         household=household,
         amount=Decimal(amount),
         method=method,
         reference=reference,
-        paid_on=datetime.date(2026, 11, 29),
+        paid_on=paid_on
+        or (timezone.localdate(last.created_at) if last else timezone.localdate()),
         proof=proof or upload(photo_with_gps()),
         acting_user=by,
     )

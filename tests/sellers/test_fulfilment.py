@@ -265,7 +265,7 @@ def test_a_refund_that_fails_leaves_the_parcel_and_the_ledger_as_they_were(
         services.parcel_cancel(parcel=parcel, reason="路断了", acting_user=worker_a)
 
     # then
-    assert error.value.messages == ["退款暂时无法完成，包裹没有取消。请稍后再试。"]
+    assert error.value.messages == ["退款暂时无法完成，什么都没有改变。请稍后再试。"]
     parcel.refresh_from_db()
     assert (parcel.status, parcel.refunded) == ("to_pack", Decimal("0.00"))
     assert LedgerEntry.objects.filter(kind="refund").count() == 0

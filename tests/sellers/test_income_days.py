@@ -48,7 +48,7 @@ def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
             Decimal("40.00"),
             Decimal("-0.50"),
             Decimal("5.00"),
-            0,
+            -1,  # the parcel refunded in full is not one sold
         ),
     ]
     assert days(wang) == [(datetime.date(2026, 11, 28), Decimal("55.00"), 0, 0, 0, 1)]
@@ -62,7 +62,7 @@ def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
             Decimal("40.00"),
             Decimal("-0.50"),
             Decimal("5.00"),
-            2,
+            1,
         )
     ]
     month = IncomeDay.objects.get(household=luo, span="m")

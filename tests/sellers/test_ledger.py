@@ -1,12 +1,12 @@
 """The income ledger: append-only, numbered, with balances that always add up."""
 
-import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from PIL import Image
 
 from sellers import selectors, services
@@ -89,7 +89,7 @@ def test_a_payout_cannot_be_edited_or_deleted(household, worker):
         amount=Decimal("80.00"),
         method=PayoutMethod.CASH,
         reference="现金收据 001",
-        paid_on=datetime.date(2026, 11, 28),
+        paid_on=timezone.localdate(),
         proof=helpers.upload(b"%PDF-1.4 receipt", "r.pdf", "application/pdf"),
         acting_user=worker,
     )

@@ -140,7 +140,7 @@ def test_a_refund_in_stripe_without_a_cancelled_parcel_is_found(trading):
     assert code == 1
     assert (
         out
-        == f"refund parcel-{parcel.pk} at the provider has no cancelled paid parcel\n"
+        == f"refund parcel-{parcel.pk} at the provider has no refunded paid parcel\n"
     )
 
 

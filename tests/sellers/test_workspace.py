@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sellers import services
 from sellers.models import (
@@ -152,7 +153,7 @@ def test_social_worker_a_can_neither_read_nor_pay_b_s_household(client, shop):
             "amount": "10.00",
             "method": "cash",
             "reference": "X",
-            "paid_on": "2026-11-29",
+            "paid_on": str(timezone.localdate()),
             "proof": helpers.upload(helpers.photo_with_gps()),
         },
     )
@@ -279,7 +280,7 @@ def test_a_payout_above_the_balance_is_refused_in_the_form(client, shop):
             "amount": "40.01",
             "method": "bank",
             "reference": "B1",
-            "paid_on": "2026-11-29",
+            "paid_on": str(timezone.localdate()),
             "proof": helpers.upload(helpers.photo_with_gps()),
             "request_token": str(uuid.uuid4()),
         },
@@ -313,7 +314,7 @@ def test_a_bad_payout_form_says_what_is_wrong(client, shop, data, field, message
         "amount": "10.00",
         "method": "bank",
         "reference": "B1",
-        "paid_on": "2026-11-29",
+        "paid_on": str(timezone.localdate()),
         "proof": helpers.upload(helpers.photo_with_gps()),
         "request_token": str(uuid.uuid4()),
     }
@@ -339,7 +340,7 @@ def test_a_payout_through_the_form_appears_on_the_statement_once(client, shop):
                 "amount": "30.00",
                 "method": "wechat",
                 "reference": "WX1",
-                "paid_on": "2026-11-29",
+                "paid_on": str(timezone.localdate()),
                 "proof": helpers.upload(helpers.photo_with_gps()),
                 "request_token": token,
             },
@@ -355,6 +356,7 @@ def test_a_payout_through_the_form_appears_on_the_statement_once(client, shop):
         "earned": Decimal("40.00"),
         "paid_out": Decimal("30.00"),
         "owed": Decimal("10.00"),
+        "overpaid": Decimal("0.00"),
     }
     assert [(e.seq, e.kind, e.balance) for e in statement.context["page"]] == [
         (2, "payout", Decimal("10.00")),
@@ -609,3 +611,90 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
     assert (LedgerEntry.objects.count(), Payout.objects.count()) == (entries, 1)
     assert Consent.objects.get(pk=consent.pk).withdrawn_at is None
     assert set(chen.partner.users.all()) == {shop["b"]}
+
+
+def payout_form(**changes):
+    return {
+        "amount": "10.00",
+        "method": "wechat",
+        "reference": "WX9",
+        "paid_on": str(timezone.localdate()),
+        "proof": helpers.upload(helpers.photo_with_gps()),
+        "request_token": str(uuid.uuid4()),
+        **changes,
+    }
+
+
+def test_a_payout_form_reused_for_another_household_or_amount_is_refused(client, shop):
+    # given: 罗大哥 (owed ¥40) and 王阿姨 (owed ¥55) are both worker A's
+    client.force_login(shop["a"])
+    token = str(uuid.uuid4())
+    client.post(
+        "/workspace/households/luo/payouts/new/",
+        payout_form(request_token=token, amount="10.00"),
+    )
+
+    # when: the same form's token comes back for another amount, then for
+    # another household
+    other_amount = client.post(
+        "/workspace/households/luo/payouts/new/",
+        payout_form(request_token=token, amount="20.00"),
+    )
+    other_household = client.post(
+        "/workspace/households/wang/payouts/new/",
+        payout_form(request_token=token, amount="10.00"),
+    )
+
+    # then: refused, with a clear message; one payout only
+    message = "这张表单已用于记录另一笔付款。本次没有记录：请重新打开付款表单。"
+    for response in (other_amount, other_household):
+        assert response.status_code == 400
+        assert response.context["form"].non_field_errors() == [message]
+    assert [(p.household.slug, p.amount) for p in Payout.objects.all()] == [
+        ("luo", Decimal("10.00"))
+    ]
+
+
+def test_a_payout_cannot_be_dated_before_the_household_first_earned(client, shop):
+    first = LedgerEntry.objects.get(household=shop["luo"]).created_at
+    client.force_login(shop["a"])
+    day_before = timezone.localdate(first) - datetime.timedelta(days=1)
+
+    response = client.post(
+        "/workspace/households/luo/payouts/new/",
+        payout_form(paid_on=str(day_before)),
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        f"付款日期不能早于 {timezone.localdate(first)}，"
+        "即这户第一次通过本店获得收入的日子。"
+    ]
+    assert Payout.objects.count() == 0
+
+
+def test_a_household_paid_more_than_it_earned_is_shown_so(client, shop):
+    # given: 罗大哥 paid ¥30 of his ¥40, then his parcel is cancelled
+    helpers.payout(shop["luo"], "30.00", shop["a"])
+    services.parcel_cancel(
+        parcel=shop["parcels"]["luo"], reason="鱼死了", acting_user=shop["a"]
+    )
+    client.force_login(shop["a"])
+
+    statement = client.get("/workspace/households/luo/statement/")
+    refused = client.post(
+        "/workspace/households/luo/payouts/new/", payout_form(amount="5.00")
+    )
+
+    assert statement.context["summary"] == {
+        "earned": Decimal("0.00"),
+        "paid_out": Decimal("30.00"),
+        "owed": Decimal("0.00"),
+        "overpaid": Decimal("30.00"),
+    }
+    html = statement.content.decode()
+    assert "<dt>多付</dt><dd><strong>¥30.00</strong></dd>" in html
+    assert "−" not in html.split("<dl")[1].split("</dl>")[0]
+    assert refused.context["form"].non_field_errors() == [
+        "目前不欠这户任何款项：已付款比收入多 ¥30.00（付款后又有退款）。没有记录。"
+    ]
