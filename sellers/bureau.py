@@ -92,11 +92,17 @@ class Table:
     title: str
     columns: list  # (label, field, kind)
     rows: Callable[[reports.Report], list[dict]]
+    # Figures from the store's opening to the period's end (balances).
+    since_opening: bool = False
+
+    def per_household_hidden(self, place) -> bool:
+        return self.key in PER_HOUSEHOLD and not all(place)
 
 
 def _summary_rows(report):
     figures = report.with_change
     now, before = figures["current"], figures["previous"]
+    year_before = figures["year_before"]
     rows = [
         (_("Income to households (sales − refunds)"), "income", YUAN),
         (_("Households with income"), "households", COUNT),
@@ -114,6 +120,7 @@ def _summary_rows(report):
             "now": now[key],
             "before": before[key],
             "change": figures["change"].get(key, _change(now[key], before[key])),
+            "year_before": year_before[key],
             "kind": kind,
         }
         for label, key, kind in rows
@@ -124,7 +131,20 @@ def _change(now, before):
     return None if now is None or before is None else now - before
 
 
-def _tables() -> list[Table]:
+def _tables(report: reports.Report | None = None) -> list[Table]:
+    """The tables; given the report, the summary's headings carry the
+    compared periods' dates."""
+    periods = report.with_change["periods"] if report else {}
+
+    def dates(label, period):
+        if period is None:
+            return label
+        return _("%(label)s (%(start)s to %(end)s)") % {
+            "label": label,
+            "start": period.start,
+            "end": period.end,
+        }
+
     income = (_("Income (¥)"), "income", YUAN)
     households = (_("Households with income"), "households", COUNT)
     parcels = (_("Parcels"), "parcels", COUNT)
@@ -138,8 +158,13 @@ def _tables() -> list[Table]:
             [
                 (_("Figure"), "name", TEXT),
                 (_("This period"), "now", None),
-                (_("Previous period"), "before", None),
+                (dates(_("Previous period"), periods.get("previous")), "before", None),
                 (_("Change"), "change", None),
+                (
+                    dates(_("Same period last year"), periods.get("year_before")),
+                    "year_before",
+                    None,
+                ),
             ],
             _summary_rows,
         ),
@@ -246,8 +271,10 @@ def _tables() -> list[Table]:
                 (_("Earned (¥)"), "earned", YUAN),
                 (_("Paid out (¥)"), "paid", YUAN),
                 (_("Owed (¥)"), "owed", YUAN),
+                (_("Paid more than earned (¥)"), "overpaid", YUAN),
             ],
             lambda r: r.balances,
+            since_opening=True,
         ),
     ]
 
@@ -284,7 +311,7 @@ PER_HOUSEHOLD = ("income", "balances")
 def _page_tables(report, *, query: QueryDict, place) -> list[dict]:
     """The tables as the page shows them: header and formatted cells."""
     shown = []
-    for table in _tables():
+    for table in _tables(report):
         links = []
         if table.key in PER_HOUSEHOLD:
             # Read only when a village is chosen (the balances are a query).
@@ -301,6 +328,18 @@ def _page_tables(report, *, query: QueryDict, place) -> list[dict]:
                 drill["town"], drill["village"] = row["town"], row["village"]
                 links.append(f"?{drill.urlencode()}#income")
         lines = _table_lines(table, report, rows)
+        if table.per_household_hidden(place):
+            empty = _(
+                "Choose a village in the table by town and village to see its "
+                "households here; the downloads hold every household."
+            )
+        elif table.key == "assistance" and report.totals["households"]:
+            empty = _(
+                "Not shown: fewer than 5 households had income in this period, "
+                "so few that they could be singled out."
+            )
+        else:
+            empty = _("No income in this period.")
         shown.append(
             {
                 "key": table.key,
@@ -317,18 +356,21 @@ def _page_tables(report, *, query: QueryDict, place) -> list[dict]:
                     for n, line in enumerate(lines[1:])
                 ],
                 "per_household": table.key in PER_HOUSEHOLD,
+                "since_opening": table.since_opening,
+                "empty": empty,
             }
         )
     return shown
 
 
 def _heading(period, table: Table) -> list[list[str]]:
-    title = _("%(table)s, %(start)s to %(end)s") % {
-        "table": table.title,
-        "start": period.start,
-        "end": period.end,
-    }
-    return heading(title)
+    if table.since_opening:
+        title = _("%(table)s, from the store's opening to %(end)s (Beijing time)")
+    else:
+        title = _("%(table)s, %(start)s to %(end)s (Beijing time)")
+    return heading(
+        title % {"table": table.title, "start": period.start, "end": period.end}
+    )
 
 
 @workspace_view
@@ -345,6 +387,7 @@ def report(request):
             "form": form,
             "period": report.period,
             "figures": report.with_change,
+            "summary": _summary_rows(report),
             "chart": charts.bars(report.chart),
             "tables": _page_tables(report, query=period_query, place=place),
             "place": place if all(place) else None,
@@ -372,12 +415,14 @@ def report_export(request, table: str, fmt: str):
     sheets of one workbook), with the period and the time it was made in its
     first lines."""
     _bureau_or_403(request)
-    tables = {t.key: t for t in _tables()}
-    if fmt not in ("csv", "xlsx") or (table not in tables and table != "all"):
+    if fmt not in ("csv", "xlsx") or (
+        table not in {t.key for t in _tables()} and table != "all"
+    ):
         raise Http404
     if table == "all" and fmt != "xlsx":
         raise Http404
     report = reports.Report(PeriodForm(request.GET or None).chosen_period())
+    tables = {t.key: t for t in _tables(report)}
     period = report.period
     chosen = list(tables.values()) if table == "all" else [tables[table]]
     name = f"{table}-{period.start}-{period.end}"

@@ -68,7 +68,7 @@ def _write(export: ReportExport) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sales and refunds"))
     for line in heading(
-        _("Sales and refunds, %(start)s to %(end)s")
+        _("Sales and refunds, %(start)s to %(end)s (Beijing time)")
         % {"start": export.start, "end": export.end}
     ):
         sheet.append(line)

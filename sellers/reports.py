@@ -50,10 +50,57 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def months(self) -> int | None:
+        """The calendar unit the period is (part of), in months: from the 1st
+        within one month 1, from a quarter's first day within it 3, from 1
+        January within the year 12; n for n other whole months; None if it
+        starts mid-month or ends mid-month in another unit."""
+        start, end = self.start, self.end
+        if start.day != 1:
+            return None
+        spanned = (end.year - start.year) * 12 + end.month - start.month + 1
+        if spanned == 1:
+            return 1
+        if end.year == start.year:
+            if start.month % 3 == 1 and (end.month - 1) // 3 == (start.month - 1) // 3:
+                return 3
+            if start.month == 1:
+                return 12
+        return spanned if _month_end(end) else None
+
     def previous(self) -> "Period":
-        """The period of the same length just before this one."""
-        end = self.start - datetime.timedelta(days=1)
-        return Period(end - datetime.timedelta(days=self.days - 1), end)
+        """The calendar period before this one, to the same day: this month
+        to the 15th against last month to the 15th, a whole month against
+        the whole month before, this year against last year; a period not
+        measured in months against as many days just before it."""
+        months = self.months
+        if months is None:
+            end = self.start - datetime.timedelta(days=1)
+            return Period(end - datetime.timedelta(days=self.days - 1), end)
+        return self.shifted(months)
+
+    def year_before(self) -> "Period":
+        """The same dates a year earlier (a month's end stays its end)."""
+        return self.shifted(12)
+
+    def shifted(self, months: int) -> "Period":
+        return Period(_months_back(self.start, months), _months_back(self.end, months))
+
+
+def _month_end(day: datetime.date) -> bool:
+    return (day + datetime.timedelta(days=1)).day == 1
+
+
+def _months_back(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier; the last day of a month stays the last
+    day (31 March → 28 February), and so does a day the month lacks."""
+    index = day.year * 12 + day.month - 1 - months
+    first = datetime.date(index // 12, index % 12 + 1, 1)
+    last = _next_month(first) - datetime.timedelta(days=1)
+    if _month_end(day):
+        return last
+    return first.replace(day=min(day.day, last.day))
 
 
 def money(value) -> Decimal:
@@ -298,13 +345,15 @@ class Report:
             user__memberships__role=MemberRole.SOCIAL_WORKER,
             user__memberships__organisation=F("partner__household__organisation"),
         ).values_list(
-            "partner__household__id",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
+            "partner__household__id", "user_id", "user__first_name", "user__last_name"
         )
-        for household, first, last, email in links:
-            workers[household].append(f"{last}{first}".strip() or email)
+        # By name (never by e-mail address, which is personal); a worker
+        # without one by his number in the store.
+        for household, user, first, last in links:
+            workers[household].append(
+                f"{last}{first}".strip()
+                or _("Social worker no. %(number)s") % {"number": user}
+            )
         rows = self._grouped(
             lambda r: workers.get(r["household_id"]) or [_("No social worker")]
         )
@@ -518,9 +567,11 @@ def income_totals_with_change(*, period: Period, report: Report | None = None) -
 
 
 def _with_change(report: Report) -> dict:
-    """The period's figures beside the previous period's, with the change."""
+    """The period's figures beside the previous period's (with the change)
+    and those of the same period a year before."""
     now = report.totals
     before = Report(report.period.previous(), detailed=False).totals
+    year_before = Report(report.period.year_before(), detailed=False).totals
     change = {
         key: None if now[key] is None or before[key] is None else now[key] - before[key]
         for key in (
@@ -533,7 +584,16 @@ def _with_change(report: Report) -> dict:
             "units",
         )
     }
-    return {"current": now, "previous": before, "change": change}
+    return {
+        "current": now,
+        "previous": before,
+        "change": change,
+        "year_before": year_before,
+        "periods": {
+            "previous": report.period.previous(),
+            "year_before": report.period.year_before(),
+        },
+    }
 
 
 def household_balances(*, end: datetime.date) -> list[dict]:
@@ -549,15 +609,21 @@ def household_balances(*, end: datetime.date) -> list[dict]:
         .annotate(earned=Sum(INCOME), paid=Sum("payouts"))
         .order_by("town", "village", "slug")
     )
-    return [
-        {
-            **row,
-            "earned": money(row["earned"]),
-            "paid": money(row["paid"]),
-            "owed": money(row["earned"]) - money(row["paid"]),
-        }
-        for row in rows
-    ]
+    out = []
+    for row in rows:
+        balance = money(row["earned"]) - money(row["paid"])
+        # A refund after a payout leaves a household paid more than it
+        # earned: a figure of its own, never a negative "owed".
+        out.append(
+            {
+                **row,
+                "earned": money(row["earned"]),
+                "paid": money(row["paid"]),
+                "owed": max(balance, ZERO),
+                "overpaid": max(-balance, ZERO),
+            }
+        )
+    return out
 
 
 def is_bureau(user) -> bool:

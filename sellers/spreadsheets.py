@@ -17,7 +17,7 @@ def spreadsheet_text(value: str) -> str:
 
 def heading(title: str) -> list[list[str]]:
     """The first lines of every export: what it is, and when it was made."""
-    made = _("Generated %(time)s") % {
+    made = _("Generated %(time)s (Beijing time)") % {
         "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
     }
     return [[title], [made]]

@@ -28,6 +28,7 @@ from tests import factories
 from tests.sellers import helpers
 
 Line = get_model("order", "Line")
+User = get_user_model()
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
@@ -84,7 +85,14 @@ def months(ledger_clock):
     services.order_campaign_record(order=third, code=campaign.code)
     helpers.pay(third)
     at(ledger_clock, 11, 20)
-    helpers.payout(luo, "30.00", a, reference="N1", method="cash")
+    helpers.payout(
+        luo,
+        "30.00",
+        a,
+        reference="N1",
+        method="cash",
+        paid_on=datetime.date(2026, 11, 20),
+    )
     return luo, wang, chen
 
 
@@ -97,7 +105,7 @@ def test_the_months_headline_figures(months):
         "refunds": Decimal("120.00"),
         "corrections": Decimal("0.00"),
         "payouts": Decimal("30.00"),
-        "parcels": 3,
+        "parcels": 2,  # 陈's parcel was refunded in full: not one sold
         "units": 4,  # 1 fish + 1 bacon − the bacon refunded + 3 eggs
         "households": 2,  # 陈's sale was refunded in full: no income
         "people": None,  # not shown for fewer than 5 households
@@ -111,8 +119,9 @@ def test_against_the_previous_period(months):
     figures = reports.income_totals_with_change(period=NOVEMBER)
 
     assert NOVEMBER.previous() == reports.Period(
-        datetime.date(2026, 10, 2), datetime.date(2026, 10, 31)
+        datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
     )
+    assert figures["year_before"]["income"] == Decimal("0.00")
     before = figures["previous"]
     assert (before["income"], before["orders"], before["buyers"], before["units"]) == (
         Decimal("95.00"),
@@ -140,7 +149,7 @@ def test_by_place_organisation_and_social_worker(months):
         (r["slug"], r["income"], r["sales"], r["refunds"], r["parcels"], r["units"])
         for r in report.households
     ] == [
-        ("chen", Decimal("0.00"), Decimal("120.00"), Decimal("120.00"), 1, 0),
+        ("chen", Decimal("0.00"), Decimal("120.00"), Decimal("120.00"), 0, 0),
         ("luo", Decimal("25.00"), Decimal("25.00"), Decimal("0.00"), 1, 1),
         ("wang", Decimal("135.00"), Decimal("135.00"), Decimal("0.00"), 1, 3),
     ]
@@ -152,14 +161,19 @@ def test_by_place_organisation_and_social_worker(months):
         "household_id", "slug", "town", "village", "organisation", "sales",
         "refunds", "corrections", "payouts", "parcels", "units", "income",
     }  # fmt: skip
-    group = {"households": 2, "income": Decimal("160.00"), "parcels": 3, "units": 4}
+    group = {"households": 2, "income": Decimal("160.00"), "parcels": 2, "units": 4}
     assert report.villages == [{"town": "统景镇", "village": "西新村", **group}]
     assert report.organisations == [{"name": luo.organisation.name, **group}]
+    # By name, or by number when a worker has none: never by e-mail.
+    a, b = (User.objects.get(email=f"{x}@agency.example") for x in "ab")
+    a.last_name, a.first_name = "张", "敏"
+    a.save()
+    report = reports.Report(NOVEMBER)
     assert report.social_workers == [
-        {"name": "a@agency.example", "households": 2, "income": Decimal("160.00"),
+        {"name": "张敏", "households": 2, "income": Decimal("160.00"),
          "parcels": 2, "units": 4},
-        {"name": "b@agency.example", "households": 0, "income": Decimal("0.00"),
-         "parcels": 1, "units": 0},
+        {"name": f"社工 {b.pk} 号", "households": 0, "income": Decimal("0.00"),
+         "parcels": 0, "units": 0},
     ]  # fmt: skip
 
 
@@ -463,11 +477,11 @@ def test_exports_open_in_excel_with_the_period_and_time_on_top(
     xlsx = client.get("/workspace/bureau/all.xlsx" + NOVEMBER_QUERY)
 
     lines = csv_body.decode("utf-8-sig").splitlines()
-    assert lines[0] == "按农户，2026-11-01 至 2026-11-30"
+    assert lines[0] == "按农户，2026-11-01 至 2026-11-30（北京时间）"
     assert lines[1].startswith("生成于 ")
     assert lines[2:] == [
         "镇,村,农户,机构,销售额（元）,退款（元）,更正（元）,收入（元）,包裹,售出件数",
-        f"统景镇,西新村,chen,{organisation},120.00,120.00,0.00,0.00,1,0",
+        f"统景镇,西新村,chen,{organisation},120.00,120.00,0.00,0.00,0,0",
         f"统景镇,西新村,luo,{organisation},25.00,0.00,0.00,25.00,1,1",
         f"统景镇,西新村,wang,{organisation},135.00,0.00,0.00,135.00,1,3",
     ]
@@ -475,13 +489,28 @@ def test_exports_open_in_excel_with_the_period_and_time_on_top(
     assert workbook.sheetnames[:3] == ["主要数字", "按周或按月的收入", "按镇和村"]
     assert len(workbook.sheetnames) == 11
     households = workbook["按农户"]
-    assert households["A1"].value == "按农户，2026-11-01 至 2026-11-30"
+    assert households["A1"].value == "按农户，2026-11-01 至 2026-11-30（北京时间）"
     assert [c.value for c in households[4]] == [
-        "统景镇", "西新村", "chen", organisation, 120, 120, 0, 0, 1, 0
+        "统景镇", "西新村", "chen", organisation, 120, 120, 0, 0, 0, 0
     ]  # fmt: skip
     assert households["E4"].number_format == "#,##0.00"  # ¥120 shows as 120.00
     summary = workbook["主要数字"]
-    assert [c.value for c in summary[4]] == ["农户收入（销售额 − 退款）", 160, 95, 65]
+    assert [c.value for c in summary[3]] == [
+        "指标",
+        "本期",
+        "上一期（2026-10-01 至 2026-10-31）",
+        "变化",
+        "去年同期（2025-11-01 至 2025-11-30）",
+    ]
+    assert [c.value for c in summary[4]] == [
+        "农户收入（销售额 − 退款）",
+        160,
+        95,
+        65,
+        0,
+    ]
+    balances = workbook["应得、已付和未付"]
+    assert balances["A1"].value == "应得、已付和未付，开店至 2026-11-30（北京时间）"
     assert xlsx["Content-Disposition"] == (
         'attachment; filename="all-2026-11-01-2026-11-30.xlsx"'
     )
@@ -622,3 +651,74 @@ def test_the_report_asks_the_same_queries_however_much_was_sold(
         helpers.paid_order(*((p, 2) for p in products), email=f"b{day}@example.com")
 
     assert queries() == before
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        # This month on its last day: the whole month before.
+        "2026-11-01 2026-11-30  2026-10-01 2026-10-31  2025-11-01 2025-11-30",
+        # This month to the 15th: last month to the 15th.
+        "2026-11-01 2026-11-15  2026-10-01 2026-10-15  2025-11-01 2025-11-15",
+        # A month's end stays its end: March against February.
+        "2024-03-01 2024-03-31  2024-02-01 2024-02-29  2023-03-01 2023-03-31",
+        # This quarter to date: last quarter to the same day.
+        "2026-10-01 2026-11-29  2026-07-01 2026-08-29  2025-10-01 2025-11-29",
+        # This year to date: last year to the same day.
+        "2026-01-01 2026-11-29  2025-01-01 2025-11-29  2025-01-01 2025-11-29",
+        # Three whole months: the three before.
+        "2026-03-01 2026-05-31  2025-12-01 2026-02-28  2025-03-01 2025-05-31",
+        # Not measured in months: as many days just before.
+        "2026-10-15 2026-11-30  2026-08-29 2026-10-14  2025-10-15 2025-11-30",
+    ],
+)
+def test_a_period_is_compared_with_the_calendar_period_before_and_last_year(dates):
+    # dates: the period, the previous period, the same period last year
+    day = [datetime.date.fromisoformat(d) for d in dates.split()]
+    period = reports.Period(day[0], day[1])
+
+    assert period.previous() == reports.Period(day[2], day[3])
+    assert period.year_before() == reports.Period(day[4], day[5])
+
+
+def test_the_page_prints_the_compared_dates_and_the_time_zone(
+    client, months, bureau_officer
+):
+    client.force_login(bureau_officer)
+
+    html = client.get("/workspace/bureau/" + NOVEMBER_QUERY).content.decode()
+
+    assert "对比上一期：2026-10-01 至 2026-10-31" in html
+    assert "以及去年同期：2025-11-01 至 2025-11-30。" in html
+    assert "日期和时间均为北京时间（Asia/Shanghai）。" in html
+    # Three households had income: the assistance table says why it is empty.
+    assert "不显示：这段期间有收入的农户少于 5 户" in html
+    assert (
+        "这段期间没有收入"
+        not in html.split('id="assistance"')[1].split("</section>")[0]
+    )
+
+
+def test_a_household_paid_more_than_it_earned_is_not_owed_a_negative(
+    client, months, bureau_officer
+):
+    # given: 罗 is paid ¥30 of his ¥65, then a ¥40 parcel of his is refunded
+    luo, _wang, _chen = months
+    parcel = Parcel.objects.filter(household=luo).order_by("pk").first()
+    services.parcel_cancel(
+        parcel=parcel,
+        reason="鱼死了",
+        settlement="returned",
+        acting_user=User.objects.get(email="a@agency.example"),
+    )
+
+    rows = {r["slug"]: r for r in reports.household_balances(end=NOVEMBER.end)}
+
+    assert (rows["luo"]["earned"], rows["luo"]["paid"]) == (
+        Decimal("25.00"),
+        Decimal("30.00"),
+    )
+    assert (rows["luo"]["owed"], rows["luo"]["overpaid"]) == (
+        Decimal("0.00"),
+        Decimal("5.00"),
+    )
