@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -34,6 +34,15 @@ from .reports import money
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+
+
+def _line_products() -> Prefetch:
+    # A parcel's lines name their products' units (斤, 盒): fetch those with the
+    # lines, or each line costs a query for its product and one for its attributes.
+    return Prefetch(
+        "lines__product", queryset=Product.objects.prefetch_attribute_values()
+    )
 
 
 def household_list(*, town: str | None = None, village: str | None = None) -> QuerySet:
@@ -104,7 +113,7 @@ def order_household_shares(*, order) -> QuerySet:
     """An order's parcels with their households and story pages: the impact receipt."""
     return order.parcels.select_related(
         "household", "household__story_page"
-    ).prefetch_related("lines")
+    ).prefetch_related("lines", _line_products())
 
 
 def household_caseload(*, user) -> QuerySet:
@@ -154,7 +163,11 @@ def parcel_counts(*, user) -> dict[str, int]:
 
 def parcel_get(*, user, pk: int) -> Parcel:
     """One parcel of the user's caseload (DoesNotExist for anybody else's)."""
-    return parcel_list(user=user).prefetch_related("lines", "events__actor").get(pk=pk)
+    return (
+        parcel_list(user=user)
+        .prefetch_related("lines", _line_products(), "events__actor")
+        .get(pk=pk)
+    )
 
 
 def household_for_login(*, user) -> Household | None:
@@ -264,7 +277,7 @@ def household_parcels_to_pack(*, household: Household) -> QuerySet:
             ledger_entries__kind=EntryKind.SALE,
         )
         .select_related("order")
-        .prefetch_related("lines")
+        .prefetch_related("lines", _line_products())
         .order_by("order__date_placed")
     )
 

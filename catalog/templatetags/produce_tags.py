@@ -6,6 +6,7 @@ import nh3
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from catalog import selectors
 from sellers.selectors import household_for_partner_ids, order_household_shares
@@ -29,6 +30,14 @@ def product_attribute(product, code):
         if value.attribute.code == code:
             return value.value
     return ""
+
+
+@register.filter
+def product_unit(product) -> str:
+    """What one of the product is sold by (斤, 盒…), the same word on every page:
+    its unit attribute, or 件 when it has none (or the line's product is gone)."""
+    unit = product_attribute(product, "unit") if product is not None else ""
+    return unit or _("pcs")
 
 
 @register.filter
