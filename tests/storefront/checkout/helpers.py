@@ -1,9 +1,12 @@
 """Drive Oscar's checkout through the test client, as a phone buyer would."""
 
+import re
 from decimal import Decimal
 
 import requests
 from django.conf import settings
+from django.core import mail
+from django.test import Client
 
 from storefront.checkout.payments import stripe_client
 from tests import factories
@@ -97,3 +100,35 @@ def basket_lines(client):
         (line.product.title, line.quantity)
         for line in client.get("/shop/basket/").context["basket"].all_lines()
     ]
+
+
+def guest_buyer_path(client, *products) -> dict[str, str]:
+    """Every page a guest buyer sees, from the catalogue to his order's status
+    through the link in his e-mail (a wrong address first): {page: html}."""
+    pages = {
+        "home": client.get("/"),
+        "catalogue": client.get("/shop/catalogue/"),
+        "product": client.get(products[0].get_absolute_url()),
+    }
+    page = checkout_to_payment(client, *products)
+    pages["basket"] = client.get("/shop/basket/")
+    pages["gateway"] = client.get("/shop/checkout/")
+    pages["address"] = client.get("/shop/checkout/shipping-address/")
+    pages["payment"] = page
+    authorize(client)
+    place_order(client)
+    pages["thank-you"] = client.get("/shop/checkout/thank-you/")
+    link = re.search(
+        r"http://testserver(/shop/accounts/order-status/\S+)", mail.outbox[-1].body
+    )
+    guest = Client()  # opened from the e-mail, in another browser
+    form = guest.get(link.group(1), follow=True)
+    pages["order-status-form"] = form
+    form_url = form.redirect_chain[-1][0]
+    pages["order-not-found"] = guest.post(form_url, {"email": "other@example.com"})
+    guest.post(form_url, {"email": "buyer@example.com"})
+    pages["order-status"] = guest.get(link.group(1))
+    assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(
+        pages, 200
+    )
+    return {name: response.content.decode() for name, response in pages.items()}
