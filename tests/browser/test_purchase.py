@@ -127,3 +127,44 @@ def test_a_basket_emptied_meanwhile_sends_the_buyer_back_without_paying(phone, s
 
     assert StripePayment.objects.count() == 0
     assert [url for url in posted if "/preview/" in url] == []
+
+
+def test_the_receipt_prints_and_the_order_page_fits_a_phone(phone, store):
+    # given: a paid order, on the thank-you page of a 390 px wide phone
+    base, fish, eggs = store
+    fill_checkout(phone, base, fish, eggs)
+    pay(phone, helpers.CARD_OK)
+    phone.wait_for_url("**/thank-you/")
+    refused = []
+    phone.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and refused.append(message.text)
+        ),
+    )
+    phone.evaluate(
+        "() => { window.print = () => { window.printed = (window.printed || 0) + 1 } }"
+    )
+
+    # when: he prints, then follows his parcels as from the e-mail
+    phone.get_by_role("button", name="打印此页").click()
+    printed = phone.evaluate("window.printed")
+    phone.get_by_role("link", name="查看每户包裹的进度").click()
+    phone.get_by_label("电子邮件地址").fill("buyer@example.com")
+    phone.get_by_role("button", name="查看我的订单").click()
+    phone.wait_for_url("**/order-status/**")
+
+    # then: printed once, nothing refused, and the order page as wide as the phone
+    # with each "写评论" on one line
+    review_lines = phone.locator(".order-line__review").evaluate_all(
+        """links => links.map(link => {
+            const style = getComputedStyle(link);
+            const text = link.clientHeight - parseFloat(style.paddingTop)
+                - parseFloat(style.paddingBottom);
+            return Math.round(text / parseFloat(style.lineHeight));
+        })"""
+    )
+    assert (printed, refused) == (1, [])
+    assert phone.locator(".order-status").inner_text() == "已付款"
+    assert phone.evaluate("document.documentElement.scrollWidth") == 390
+    assert review_lines == [1, 1]

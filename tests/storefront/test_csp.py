@@ -7,8 +7,11 @@ import pytest
 from django.test import Client
 
 from tests import factories
+from tests.storefront.checkout import helpers
 
 NONCE_IN_PAGE = re.compile(r'<script nonce="([^"]+)"')
+# An inline event handler (onclick=…) in markup: the policy blocks every one.
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+=[^>]*>", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -85,3 +88,43 @@ def test_back_offices_allow_their_inline_scripts_without_a_nonce(admin_client):
         assert "nonce" not in response["Content-Security-Policy"], url
         assert policy["style-src"] == ["'self'", "'unsafe-inline'"], url
         assert policy["object-src"] == ["'none'"], url
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_no_page_a_buyer_sees_has_an_inline_handler(pages, django_user_model):
+    # given: a guest's purchase, and a signed-in buyer with an address and a list
+    fish, eggs = helpers.two_households()
+    guest_pages = helpers.guest_buyer_path(Client(), fish, eggs)
+    buyer = django_user_model.objects.create_user(
+        username="b@example.com", email="b@example.com", password="pw-buyer-2026"
+    )
+    signed_in = Client()
+    signed_in.force_login(buyer)
+    account_urls = [
+        "/shop/accounts/profile/",
+        "/shop/accounts/profile/edit/",
+        "/shop/accounts/change-password/",
+        "/shop/accounts/addresses/",
+        "/shop/accounts/addresses/add/",
+        "/shop/accounts/orders/",
+        "/shop/accounts/wishlists/",
+        "/shop/accounts/wishlists/create/",
+        f"/shop/accounts/wishlists/create/with-product/{fish.pk}/",
+        f"{fish.get_absolute_url()}reviews/add/",
+    ]
+
+    # when
+    account_pages = {}
+    for url in account_urls:
+        response = signed_in.get(url)
+        assert response.status_code == 200, url
+        account_pages[url] = response.content.decode()
+    login = Client().get("/shop/accounts/login/").content.decode()
+
+    # then
+    rendered = {**guest_pages, **account_pages, "login": login}
+    assert {page: INLINE_HANDLER.findall(html) for page, html in rendered.items()} == {
+        page: [] for page in rendered
+    }
+    assert 'class="button js-print"' in guest_pages["thank-you"]
+    assert '<script src="/static/storefront/js/print.js">' in guest_pages["thank-you"]
