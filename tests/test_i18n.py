@@ -157,3 +157,33 @@ def test_every_page_of_the_guest_buyer_s_path_speaks_chinese(client, pages):
     assert all('<html lang="zh-hans">' in html for html in path.values())
     assert '<dd class="order-status">已付款</dd>' in path["order-status"]
     assert "没有找到用这个电子邮件地址下的这张订单" in path["order-not-found"]
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_a_signed_in_buyer_s_orders_speak_chinese_without_tax_columns(client, pages):
+    from django.contrib.auth import get_user_model
+
+    from storefront.checkout.models import StripePayment
+
+    # given: a buyer with an account pays for fish and eggs
+    fish, eggs = helpers.two_households()
+    buyer = get_user_model().objects.create_user(
+        username="buyer", email="buyer@example.com", password="x"
+    )
+    client.force_login(buyer)
+    helpers.checkout_to_payment(client, fish, eggs)
+    helpers.authorize(client)
+    helpers.place_order(client)
+    number = StripePayment.objects.get().order_number
+
+    # when
+    orders = client.get("/shop/accounts/orders/")
+    detail = client.get(f"/shop/accounts/orders/{number}/")
+
+    # then
+    assert (orders.status_code, detail.status_code) == (200, 200)
+    html = detail.content.decode()
+    assert english_words(html) == set()
+    assert '<dd class="order-status">已付款</dd>' in html
+    assert "含税" not in html
+    assert "再次购买所有商品" in html
