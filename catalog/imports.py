@@ -1,11 +1,11 @@
 """Bulk import of a household's products and stock from CSV or XLSX.
 
-Step one reads and checks every row against the same form as the listing
-page and saves nothing: the preview shows each row's errors. Step two (a
-task, off the request) applies the rows in small transactions, so that a
-long file neither holds the database nor hides its progress. A row whose
-name matches a product of the household updates that product's price and
-stock; any other row lists a new product.
+Step one stores the file; a task, off the request, reads and checks every row
+against the same form as the listing page and saves nothing of the catalogue:
+the preview shows each row's errors. Step two (another task) applies the rows
+in small transactions, so that a long file neither holds the database nor
+hides its progress. A row whose name matches a product of the household
+updates that product's price and stock; any other row lists a new product.
 """
 
 import csv
@@ -15,7 +15,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -25,6 +25,10 @@ from .models import ImportStatus, ProductImport
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip of XML: a small upload can unpack to gigabytes. A sheet of
+# 5,000 rows unpacks to a few MB and deflates about ten to one.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_RATIO = 100
 CHUNK = 50
 
 # Column headers, Chinese as social workers write them, or English.
@@ -74,6 +78,29 @@ def _rows_from_csv(data: bytes):
     yield from csv.reader(io.StringIO(text))
 
 
+def _xlsx_check(data: bytes) -> None:
+    """Refuse a workbook that would unpack too large, from the zip's directory
+    alone (zipfile never inflates a member past its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ValidationError(
+            _("The file is not an Excel workbook we can read.")
+        ) from error
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES or any(
+        member.file_size > 1024 * 1024
+        and member.file_size > MAX_RATIO * member.compress_size
+        for member in members
+    ):
+        raise ValidationError(
+            _(
+                "The workbook unpacks to more than 20 MB, or is packed suspiciously "
+                "tightly: save it again from Excel, or as CSV."
+            )
+        )
+
+
 def _rows_from_xlsx(data: bytes):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -88,16 +115,23 @@ def _rows_from_xlsx(data: bytes):
         workbook.close()
 
 
-def read_rows(name: str, data: bytes) -> list[dict]:
-    """The file's rows as {field: text}, keyed by row number (header is row 1)."""
+def file_check(name: str, data: bytes) -> None:
+    """Refuse, without parsing it, a file of the wrong kind or too large."""
     if len(data) > MAX_BYTES:
         raise ValidationError(_("The file is larger than 5 MB."))
     if name.lower().endswith(".xlsx"):
-        rows = _rows_from_xlsx(data)
-    elif name.lower().endswith(".csv"):
-        rows = _rows_from_csv(data)
-    else:
+        _xlsx_check(data)
+    elif not name.lower().endswith(".csv"):
         raise ValidationError(_("Upload a .csv or .xlsx file."))
+
+
+def read_rows(name: str, data: bytes) -> list[dict]:
+    """The file's rows as {field: text}, keyed by row number (header is row 1)."""
+    file_check(name, data)  # before openpyxl opens a zip bomb
+    if name.lower().endswith(".xlsx"):
+        rows = _rows_from_xlsx(data)
+    else:
+        rows = _rows_from_csv(data)
     header = next(rows, None)
     if not header:
         raise ValidationError(_("The file is empty."))
@@ -119,6 +153,12 @@ def read_rows(name: str, data: bytes) -> list[dict]:
         )
     result = []
     for number, row in enumerate(rows, start=2):
+        # Blank rows count too, and reading stops at the first row past the
+        # limit: a sheet of 120,000 blank rows is refused after 5,001.
+        if number - 1 > MAX_ROWS:
+            raise ValidationError(
+                _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
+            )
         values = {
             field: _text(cell)
             for field, cell in zip(fields, row, strict=False)
@@ -126,10 +166,6 @@ def read_rows(name: str, data: bytes) -> list[dict]:
         }
         if not any(values.values()):
             continue  # blank lines at the end of a sheet
-        if len(result) == MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
-            )
         result.append({"row": number, "values": values})
     if not result:
         raise ValidationError(_("The file has no rows below its header."))
@@ -175,22 +211,58 @@ def check_rows(*, household, rows: list[dict]) -> list[dict]:
 
 
 def import_preview(*, household, acting_user, upload) -> ProductImport:
-    """Read and check an uploaded file; nothing of the catalogue changes."""
+    """Store an uploaded file and queue the check of its rows; a file of the
+    wrong kind or size is refused at once. Nothing of the catalogue changes."""
     data = upload.read(MAX_BYTES + 1)
-    rows = check_rows(household=household, rows=read_rows(upload.name, data))
+    file_check(upload.name, data)
     job = ProductImport(
         household=household,
         created_by=acting_user,
         file_name=upload.name[:200],
-        rows_total=len(rows),
-        preview=rows,
+        status=ImportStatus.CHECKING,
     )
     upload.seek(0)
     job.file.save(
         f"{timezone.now():%Y%m%d%H%M%S}-{household.pk}.bin", upload, save=False
     )
     job.save()
+    from .tasks import product_import_check
+
+    # The messages of the check are stored in the uploader's language.
+    language = translation.get_language()
+    transaction.on_commit(lambda: product_import_check.enqueue(job.pk, language))
     return job
+
+
+def import_check(job_id: int, language: str) -> None:
+    """Read and check a stored file, row by row, for its preview; a file that
+    cannot be read is refused with the reason."""
+    job = (
+        ProductImport.objects.filter(pk=job_id, status=ImportStatus.CHECKING)
+        .select_related("household")
+        .first()
+    )
+    if job is None:
+        return
+    with job.file.open("rb") as stored:
+        data = stored.read()
+    with translation.override(language):
+        try:
+            rows = check_rows(
+                household=job.household, rows=read_rows(job.file_name, data)
+            )
+        except ValidationError as error:
+            ProductImport.objects.filter(
+                pk=job.pk, status=ImportStatus.CHECKING
+            ).update(
+                status=ImportStatus.REFUSED,
+                error=" ".join(error.messages),
+                finished_at=timezone.now(),
+            )
+            return
+    ProductImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+        status=ImportStatus.PREVIEWED, rows_total=len(rows), preview=rows
+    )
 
 
 def import_queue(*, job: ProductImport) -> bool:

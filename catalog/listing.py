@@ -208,5 +208,6 @@ def import_detail(request, pk: int):
             "job": job,
             "household": job.household,
             "in_progress": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            "checking": job.status == ImportStatus.CHECKING,
         },
     )

@@ -47,6 +47,8 @@ class ProductCertificate(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking…")
+    REFUSED = "refused", _("The file did not pass the checks")
     PREVIEWED = "previewed", _("Checked, not imported")
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Importing")
@@ -56,7 +58,7 @@ class ImportStatus(models.TextChoices):
 
 class ProductImport(models.Model):
     """A spreadsheet of products and stock for one household: checked row by
-    row first (nothing saved), then imported off the request by a task."""
+    row first (nothing saved), then imported; both off the request, by tasks."""
 
     household = models.ForeignKey(
         "sellers.Household", on_delete=models.PROTECT, related_name="imports"

@@ -7,5 +7,10 @@ from . import imports
 
 
 @task()
+def product_import_check(job_id: int, language: str) -> None:
+    imports.import_check(job_id, language)
+
+
+@task()
 def product_import_run(job_id: int) -> None:
     imports.import_run(job_id)

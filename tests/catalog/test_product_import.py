@@ -1,9 +1,11 @@
-"""Bulk import of products and stock: every row checked before anything is
-saved, then applied by a task, with its progress."""
+"""Bulk import of products and stock: every row checked off the request before
+anything is saved, then applied by a task, with its progress."""
 
 import io
+import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,6 +13,7 @@ from openpyxl import Workbook
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
+from catalog import imports
 from catalog.models import ImportStatus, ProductImport
 from sellers.models import AuditAction, AuditEvent
 from tests.sellers.helpers import two_caseloads
@@ -25,6 +28,20 @@ HEADER = ["名称", "分类", "单位", "单价", "可售数量", "采收日期"
 def caseloads(db):
     create_from_breadcrumbs("禽蛋")
     return two_caseloads()
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file to a household's import page; the check is queued as the
+    request commits and, in the tests, runs at once."""
+
+    def post(file, slug="luo"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("listing:import-upload", args=[slug]), {"file": file}
+            )
+
+    return post
 
 
 def csv_file(rows, encoding="utf-8-sig", name="货品.csv"):
@@ -49,7 +66,7 @@ GOOD = [
 ]
 
 
-def test_preview_checks_every_row_and_saves_nothing(client, caseloads):
+def test_preview_checks_every_row_and_saves_nothing(client, caseloads, upload):
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
     products = Product.objects.count()
@@ -60,11 +77,10 @@ def test_preview_checks_every_row_and_saves_nothing(client, caseloads):
         ["鲜活鲫鱼", "鲜鱼", "斤", "20", "1", "", ""],
     ]
 
-    response = client.post(
-        reverse("listing:import-upload", args=["luo"]), {"file": csv_file(rows)}
-    )
+    response = upload(csv_file(rows))
 
     job = ProductImport.objects.get()
+    assert job.status == ImportStatus.PREVIEWED
     assert response["Location"] == reverse("listing:import", args=[job.pk])
     assert [(r["row"], r["action"], r["errors"]) for r in job.preview] == [
         (2, "create", []),
@@ -94,13 +110,11 @@ def test_preview_checks_every_row_and_saves_nothing(client, caseloads):
 
 @pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
 def test_import_lists_new_products_and_updates_existing_stock(
-    client, caseloads, make_file, django_capture_on_commit_callbacks
+    client, caseloads, upload, make_file, django_capture_on_commit_callbacks
 ):
     (fish, _eggs, _bacon), (luo, _wang, _chen), (worker_a, _b) = caseloads
     client.force_login(worker_a)
-    client.post(
-        reverse("listing:import-upload", args=["luo"]), {"file": make_file(GOOD)}
-    )
+    upload(make_file(GOOD))
     job = ProductImport.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,23 +139,37 @@ def test_import_lists_new_products_and_updates_existing_stock(
     assert "新上架 2 件商品，更新 1 件。" in page
 
 
-def test_a_gbk_csv_from_excel_reads_right(client, caseloads):
+def test_a_gbk_csv_from_excel_reads_right(client, caseloads, upload):
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
 
-    client.post(
-        reverse("listing:import-upload", args=["luo"]),
-        {"file": csv_file(GOOD[:1], encoding="gb18030")},
-    )
+    upload(csv_file(GOOD[:1], encoding="gb18030"))
 
     assert ProductImport.objects.get().preview[0]["values"]["title"] == "鲜活鲫鱼"
 
 
 @pytest.mark.parametrize(
-    ("upload", "message"),
+    ("file", "message"),
     [
         (SimpleUploadedFile("a.txt", b"hello"), "请上传 .csv 或 .xlsx 文件。"),
         (SimpleUploadedFile("a.xlsx", b"not a zip"), "无法读取这个 Excel 文件。"),
+    ],
+)
+def test_files_of_the_wrong_kind_are_refused_at_once(
+    client, caseloads, upload, file, message
+):
+    _products, _households, (worker_a, _b) = caseloads
+    client.force_login(worker_a)
+
+    response = upload(file)
+
+    assert response.context["form"].errors["file"] == [message]
+    assert not ProductImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
         (
             SimpleUploadedFile("a.csv", "名称,单价\n鱼,3\n".encode()),
             "第一行须为列名；缺少：分类、单位、可售数量。",
@@ -152,42 +180,161 @@ def test_a_gbk_csv_from_excel_reads_right(client, caseloads):
         ),
     ],
 )
-def test_unreadable_files_are_refused_with_a_message(
-    client, caseloads, upload, message
+def test_unreadable_files_are_refused_on_their_page_with_a_message(
+    client, caseloads, upload, file, message
 ):
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
 
-    response = client.post(
-        reverse("listing:import-upload", args=["luo"]), {"file": upload}
-    )
+    upload(file)
 
-    assert response.context["form"].errors["file"] == [message]
-    assert not ProductImport.objects.exists()
+    job = ProductImport.objects.get()
+    page = client.get(reverse("listing:import", args=[job.pk])).content.decode()
+    assert (job.status, job.error, job.preview) == (ImportStatus.REFUSED, message, [])
+    assert f'<p class="message message--error" role="alert">{message}</p>' in page
+    assert "http-equiv" not in page
 
 
-def test_too_many_rows_are_refused(client, caseloads, monkeypatch):
-    from catalog import imports
-
+def test_too_many_rows_are_refused(client, caseloads, upload, monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
 
-    response = client.post(
-        reverse("listing:import-upload", args=["luo"]), {"file": csv_file(GOOD)}
+    upload(csv_file(GOOD))
+
+    job = ProductImport.objects.get()
+    assert (job.status, job.error) == (
+        ImportStatus.REFUSED,
+        "文件超过 2 行，请拆分后再上传。",
     )
 
+
+@pytest.fixture(scope="module")
+def blank_rows_xlsx():
+    """617 KB, as the file in the issue: a header, then 120,000 blank rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in range(2, 120_002):
+        sheet.cell(row=row, column=1).value = ""
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_blank_rows_count_toward_the_limit_and_reading_stops_past_it(
+    client, caseloads, upload, blank_rows_xlsx, monkeypatch
+):
+    # given
+    _products, _households, (worker_a, _b) = caseloads
+    client.force_login(worker_a)
+    read = []
+    rows_from_xlsx = imports._rows_from_xlsx
+
+    def counting(data):
+        for row in rows_from_xlsx(data):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(imports, "_rows_from_xlsx", counting)
+
+    # when
+    upload(SimpleUploadedFile("空行.xlsx", blank_rows_xlsx))
+
+    # then
+    job = ProductImport.objects.get()
+    assert (job.status, job.error) == (
+        ImportStatus.REFUSED,
+        "文件超过 5000 行，请拆分后再上传。",
+    )
+    assert len(read) == 1 + 5001  # the header, then the limit and one more
+
+
+def bomb_xlsx(sheet_bytes: int) -> bytes:
+    """A real workbook whose sheet is padded with blanks that deflate a
+    thousand to one."""
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    out = io.BytesIO()
+    workbook.save(out)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(out.getvalue())) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * sheet_bytes)
+            target.writestr(member.filename, data)
+    return bomb.getvalue()
+
+
+@pytest.mark.parametrize(
+    "sheet_bytes",
+    [
+        25 * 1024 * 1024,  # more than 20 MB unpacked
+        5 * 1024 * 1024,  # less, but a thousand to one
+    ],
+)
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
+    client, caseloads, upload, monkeypatch, sheet_bytes
+):
+    # given
+    _products, _households, (worker_a, _b) = caseloads
+    client.force_login(worker_a)
+    opened = []
+    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: opened.append(a))
+    data = bomb_xlsx(sheet_bytes)
+
+    # when
+    response = upload(SimpleUploadedFile("炸弹.xlsx", data))
+
+    # then
+    assert len(data) < 100_000
     assert response.context["form"].errors["file"] == [
-        "文件超过 2 行，请拆分后再上传。"
+        "这个 Excel 文件解压后超过 20 MB，或压缩比异常：请用 Excel 重新保存，"
+        "或另存为 CSV 文件。"
     ]
+    assert not ProductImport.objects.exists()
+    with pytest.raises(ValidationError):
+        imports.read_rows("炸弹.xlsx", data)  # the task refuses it too
+    assert opened == []
 
 
-def test_another_caseloads_import_is_not_found(client, caseloads):
+def test_the_upload_answers_before_the_file_is_parsed(
+    client, caseloads, django_capture_on_commit_callbacks
+):
+    # given
+    _products, _households, (worker_a, _b) = caseloads
+    client.force_login(worker_a)
+
+    # when
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            reverse("listing:import-upload", args=["luo"]), {"file": csv_file(GOOD)}
+        )
+    job = ProductImport.objects.get()
+    checking = client.get(response["Location"]).content.decode()
+    queued[0]()
+
+    # then
+    assert len(queued) == 1
+    assert (job.status, job.preview, job.rows_total) == (ImportStatus.CHECKING, [], 0)
+    assert '<meta http-equiv="refresh" content="2">' in checking
+    assert '<p class="import-status">正在检查…</p>' in checking
+    assert "import-preview" not in checking
+    job.refresh_from_db()
+    assert (job.status, job.rows_total) == (ImportStatus.PREVIEWED, 3)
+    checked = client.get(response["Location"]).content.decode()
+    assert "导入 3 行" in checked
+    assert "http-equiv" not in checked
+
+
+def test_another_caseloads_import_is_not_found(client, caseloads, upload):
     _products, _households, (worker_a, worker_b) = caseloads
     client.force_login(worker_b)
-    client.post(
-        reverse("listing:import-upload", args=["chen"]), {"file": csv_file(GOOD[:1])}
-    )
+    upload(csv_file(GOOD[:1]), slug="chen")
     job = ProductImport.objects.get()
     client.force_login(worker_a)
 
@@ -210,12 +357,15 @@ def test_the_queued_import_runs_in_the_database_worker_with_progress(client, set
         reverse("listing:import-upload", args=["luo"]), {"file": csv_file(GOOD)}
     )
     job = ProductImport.objects.get()
+    checking = client.get(reverse("listing:import", args=[job.pk])).content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     client.post(reverse("listing:import", args=[job.pk]))
     waiting = client.get(reverse("listing:import", args=[job.pk])).content.decode()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     job.refresh_from_db()
+    assert '<p class="import-status">正在检查…</p>' in checking
     assert '<meta http-equiv="refresh" content="2">' in waiting
     assert '<progress id="import-progress" max="3" value="0">' in waiting
     assert (job.status, job.rows_done) == (ImportStatus.DONE, 3)
