@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from sellers.views import campaign_landing, impact
 
+from .media import public_media
 from .stories import story_edit
 
 
@@ -34,10 +35,10 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL[1:]}<path:path>", public_media, name="media")
+    )
 
 urlpatterns += [
     # Wagtail's page tree catches everything else, so it must stay last.

@@ -251,6 +251,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Public uploads under MEDIA_URL are served by storefront.media (product
+# photos, renditions, thumbnails only) unless the web server in front serves
+# them itself (README, "Media in production").
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Payout receipts and other papers of households: outside MEDIA_ROOT, never
 # served as static files, only through views that check who asks.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
