@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
+# Links in notices and e-mails point at the address the store runs on.
+SITE_URL ?= http://$(ADDR)
 
 .PHONY: run test lint messages clean
 
@@ -26,7 +28,7 @@ run: messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@# The task worker (imports, Wagtail's indexes) runs beside the server.
-	@$(PY) manage.py db_worker --no-startup-delay --verbosity 0 & worker_pid=$$!; \
+	@SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --no-startup-delay --verbosity 0 & worker_pid=$$!; \
 	trap "kill $$worker_pid" EXIT INT TERM; \
 	if [ -z "$(STRIPE_SECRET_KEY)" ]; then \
 		state=$$(mktemp -d); \
@@ -35,9 +37,9 @@ run: messages
 			--webhook-secret whsec_bangfu_local & stripe_pid=$$!; \
 		trap "kill $$worker_pid $$stripe_pid" EXIT INT TERM; \
 		echo "localstripe on 127.0.0.1:$(STRIPE_PORT); test card 4242 4242 4242 4242"; \
-		$(LOCAL_STRIPE) $(PY) manage.py runserver $(ADDR); \
+		SITE_URL=$(SITE_URL) $(LOCAL_STRIPE) $(PY) manage.py runserver $(ADDR); \
 	else \
-		$(PY) manage.py runserver $(ADDR); \
+		SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(ADDR); \
 	fi
 
 test: messages

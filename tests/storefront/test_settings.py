@@ -96,3 +96,28 @@ def test_redis_url_moves_cache_and_sessions_to_redis(client, db):
     assert server.exists(cache.make_key("bangfu-probe")) == 1
     assert server.exists(session_key) == 1
     assert cache.get("bangfu-probe") == "鱼"
+
+
+def test_make_run_on_another_address_links_notices_to_it():
+    """`make run ADDR=…` gives the server and the task worker a SITE_URL of
+    that address (links in the social workers' notices), unless one is set."""
+    dry = subprocess.run(
+        ["make", "-n", "run", "ADDR=127.0.0.1:8101"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    chosen = subprocess.run(
+        ["make", "-n", "run", "ADDR=0.0.0.0:80", "SITE_URL=https://bangfu.example"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    started = [line for line in dry.splitlines() if "manage.py runserver" in line]
+    assert started and all("SITE_URL=http://127.0.0.1:8101 " in s for s in started)
+    assert "SITE_URL=http://127.0.0.1:8101 .venv/bin/python manage.py db_worker" in dry
+    assert "SITE_URL=https://bangfu.example " in chosen
+    assert "SITE_URL=http://0.0.0.0:80" not in chosen
