@@ -177,3 +177,26 @@ def test_a_refund_made_outside_the_store_is_found(trading):
         f"refund {refund.id} of order {second.number} names no parcel "
         "(made outside the store?)\n"
     )
+
+
+def test_stripe_out_of_reach_is_told_to_the_administrator_not_the_buyer(
+    trading, settings
+):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+
+    code, out = run_with_error()
+
+    assert code == 2
+    assert out == (
+        "Stripe could not be reached, so its refunds could not be read and "
+        "nothing was checked; nothing was changed either. Run reconcile_ledger "
+        "again once Stripe answers."
+    )
+
+
+def run_with_error():
+    try:
+        call_command("reconcile_ledger", stdout=StringIO())
+    except CommandError as error:
+        return error.returncode, str(error)
+    return 0, ""

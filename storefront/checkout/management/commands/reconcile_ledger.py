@@ -23,7 +23,13 @@ class Command(BaseCommand):
         try:
             refunds, unreferenced = self.stripe_refunds()
         except payments.PaymentUnavailable as error:
-            raise CommandError(str(error)) from error
+            # Not the buyer's checkout message: say what was not checked.
+            raise CommandError(
+                "Stripe could not be reached, so its refunds could not be read "
+                "and nothing was checked; nothing was changed either. Run "
+                "reconcile_ledger again once Stripe answers.",
+                returncode=2,
+            ) from error
         report = ledger_reconcile(paid_order_numbers=paid, stripe_refunds=refunds)
         problems = report.problems + [
             f"refund {refund_id} of order {number} names no parcel (made outside "
