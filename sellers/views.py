@@ -6,6 +6,7 @@ Workspace pages are never cached anywhere (no-store).
 """
 
 import csv
+import datetime
 import uuid
 
 import segno
@@ -556,12 +557,15 @@ def audit(request):
 def impact(request):
     """The public impact page: what the store has brought households, in
     aggregates that cannot single one out (sellers.reports.public_impact)."""
-    figures = reports.public_impact(today=timezone.localdate())
+    today = timezone.localdate()
+    figures = reports.public_impact(today=today)
     return render(
         request,
         "sellers/impact.html",
         {
             "figures": figures,
+            # Only whole months are published: up to the end of the last one.
+            "published_to": today.replace(day=1) - datetime.timedelta(days=1),
             "chart": charts.bars(figures["chart"]) if figures else None,
         },
     )

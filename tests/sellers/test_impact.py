@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sellers import reports, services
 from sellers.models import HouseholdRecord, Organisation
@@ -79,7 +80,16 @@ def test_the_page_shows_nothing_until_five_households_have_sold(
 ):
     # (today is 29 November: the page shows October, the last whole month)
     sell(ledger_clock, 10, *six_households[:4])
-    assert "至少 5 户农户" in client.get("/impact/").content.decode()
+    # This month's sales (all six) are not published until it ends.
+    ledger_clock[0] = timezone.now()
+    helpers.paid_order(*((product, 1) for product in six_households))
+    last_month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    waiting = client.get("/impact/").content.decode()
+    assert (
+        f"数字只按整月公布，截至上个月底（{last_month_end}），"
+        "并且要在这些月份里至少有 5 户农户卖出过商品，这样谁也不会被认出来。"
+        "本月的销售在本月结束后才会显示在这里。"
+    ) in waiting
 
     sell(ledger_clock, 10, six_households[4], six_households[5])
     html = client.get("/impact/").content.decode()
