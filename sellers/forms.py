@@ -128,6 +128,18 @@ class CampaignForm(forms.Form):
 
 
 class HouseholdRecordForm(forms.ModelForm):
+    # Not protected, but never public: how staff tell households apart.
+    nickname = forms.CharField(
+        label=_("Staff nickname"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "How the social workers tell this household apart in the workspace "
+            "(statements, listings, caseloads); never shown to the public."
+        ),
+    )
+    field_order = ["nickname"]
+
     class Meta:
         model = HouseholdRecord
         fields = HOUSEHOLD_RECORD_FIELDS

@@ -206,9 +206,19 @@ def changes_between(before: dict, after: dict, *, hidden=()) -> dict:
 
 @transaction.atomic
 def household_record_update(
-    *, household: Household, acting_user, **fields
+    *, household: Household, acting_user, nickname: str | None = None, **fields
 ) -> HouseholdRecord:
-    """Change the protected record; the audit trail names the fields only."""
+    """Change the protected record (the audit trail names its fields only)
+    and the staff nickname (old and new in the trail)."""
+    if nickname is not None and nickname.strip() != household.nickname:
+        audit_record(
+            actor=acting_user,
+            household=household,
+            action=AuditAction.RECORD_CHANGED,
+            changes={"nickname": [household.nickname, nickname.strip()]},
+        )
+        household.nickname = nickname.strip()
+        household.save(update_fields=["nickname"])
     record = HouseholdRecord.objects.select_for_update().get(household=household)
     before = {name: getattr(record, name) for name in HOUSEHOLD_RECORD_FIELDS}
     for name, value in fields.items():

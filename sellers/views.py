@@ -407,11 +407,19 @@ def household_record(request, slug: str):
     """The protected record: only the household's social workers (and its
     organisation's administrators) ever see or change it."""
     household = _caseload_household_or_404(request, slug)
-    form = HouseholdRecordForm(request.POST or None, instance=household.record)
+    form = HouseholdRecordForm(
+        request.POST or None,
+        instance=household.record,
+        initial={"nickname": household.nickname},
+    )
     if request.method == "POST" and form.is_valid():
         services.household_record_update(
             household=household,
             acting_user=request.user,
+            # A post without the field (not the page's form) keeps it.
+            nickname=form.cleaned_data["nickname"]
+            if "nickname" in request.POST
+            else None,
             **{name: form.cleaned_data[name] for name in form.Meta.fields},
         )
         messages.success(request, _("Saved."))

@@ -332,3 +332,31 @@ def test_the_trail_names_fields_in_the_readers_language(client, world):
 
     assert "<div>单价（元）: 15.00 → 16.00</div>" in html
     assert "<div>疾病情况</div>" in html
+
+
+def test_a_worker_names_a_household_for_staff_and_only_staff_read_it(client, world):
+    # given: three anonymous households all read "一户农户" in public
+    luo, _chen, worker_a, _b = world
+    client.force_login(worker_a)
+
+    # when
+    response = client.post(
+        reverse("workspace:household-record", args=["luo"]),
+        record_post(nickname="鱼塘罗"),
+    )
+
+    # then: the workspace tells him apart; the trail shows old and new
+    assert response.status_code == 302
+    luo.refresh_from_db()
+    assert luo.label == "鱼塘罗 · luo"
+    statement = client.get("/workspace/households/luo/statement/").content.decode()
+    assert "鱼塘罗 · luo" in statement
+    nickname = AuditEvent.objects.get(
+        action=AuditAction.RECORD_CHANGED, changes__has_key="nickname"
+    )
+    assert nickname.changes == {"nickname": ["luo", "鱼塘罗"]}
+    # and no public page of his says it
+    client.logout()
+    for product in luo.partner.stockrecords.all():
+        page = client.get(product.product.get_absolute_url()).content.decode()
+        assert "鱼塘罗" not in page
