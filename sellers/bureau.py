@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from oscar.core.loading import get_model
 
 from . import charts, exports, reports
 from .models import ExportStatus, ReportExport
 from .spreadsheets import heading, spreadsheet_text
 from .views import workspace_view
+
+Order = get_model("order", "Order")
 
 PERIODS = [
     ("this-month", gettext_lazy("This month")),
@@ -393,6 +397,9 @@ def report(request):
             "place": place if all(place) else None,
             "period_query": period_query.urlencode(),
             "bureau_page": True,
+            "demo_data": Order.objects.filter(
+                number__startswith=settings.BANGFU_DEMO_ORDER_PREFIX
+            ).exists(),
         },
     )
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
+
 
 class DisplayLevel(models.TextChoices):
     """How much of a household's identity its consent lets the public see."""
@@ -423,7 +425,7 @@ class ParcelEvent(models.Model):
     refunded = models.DecimalField(
         _("refunded"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    created_at = models.DateTimeField(_("at"), default=clock.now)
 
     class Meta:
         verbose_name = _("parcel event")
@@ -506,7 +508,7 @@ class Payout(AppendOnlyModel):
     )
     # The payout form's one-time token: a double click records one payout.
     request_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("payout")
@@ -580,7 +582,7 @@ class LedgerEntry(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_at = models.DateTimeField(_("date"), default=clock.now)
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -859,7 +861,7 @@ class AuditEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("audit event")

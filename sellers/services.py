@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from . import signals, uploads
+from . import clock, signals, uploads
 from .models import (
     HOUSEHOLD_RECORD_FIELDS,
     LEVEL_RANK,
@@ -475,7 +475,7 @@ def _parcel_move(
 ):
     moved = Parcel.objects.filter(
         pk=parcel.pk, status__in=PARCEL_TRANSITIONS[status]
-    ).update(status=status, updated_at=timezone.now(), **fields)
+    ).update(status=status, updated_at=clock.now(), **fields)
     if not moved:
         parcel.refresh_from_db(fields=["status"])
         raise ParcelStateError(

@@ -2,6 +2,7 @@
 
     python -m storefront.checkout.devstripe --port 8420 --state-dir DIR \
         [--webhook-url URL --webhook-secret whsec_…]
+    python -m storefront.checkout.devstripe --wait --port 8420
 
 localstripe itself listens on every interface and keeps its state in
 /tmp/localstripe.pickle; this wrapper keeps it on loopback, with its state in
@@ -12,6 +13,8 @@ tests; never in production.
 import argparse
 import logging
 import pickle
+import socket
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -45,13 +48,32 @@ def keep_state_in(directory: Path) -> None:
     resources.Store.dump_to_disk = dump
 
 
+def wait_for(port: int, seconds: float = 30) -> bool:
+    """True once something listens on 127.0.0.1:port (within `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8420)
-    parser.add_argument("--state-dir", type=Path, required=True)
+    parser.add_argument("--state-dir", type=Path)
     parser.add_argument("--webhook-url")
     parser.add_argument("--webhook-secret")
+    parser.add_argument(
+        "--wait", action="store_true", help="wait until the server answers, then exit"
+    )
     args = parser.parse_args(argv)
+    if args.wait:
+        raise SystemExit(0 if wait_for(args.port) else "localstripe did not start")
+    if args.state_dir is None:
+        parser.error("--state-dir is required")
     args.state_dir.mkdir(parents=True, exist_ok=True)
     keep_state_in(args.state_dir)
     store.try_load_from_disk()

@@ -297,6 +297,9 @@ OSCAR_REQUIRED_ADDRESS_FIELDS = (
     "phone_number",
 )
 PHONENUMBER_DEFAULT_REGION = "CN"
+# Orders of the demo's sales history (storefront.demo.history) are numbered
+# so, and the bureau's report says it shows demo data while any exist.
+BANGFU_DEMO_ORDER_PREFIX = "DEMO-"
 BANGFU_ORDER_STATUS_AUTHORISED = "authorised"
 BANGFU_ORDER_STATUS_PAID = "paid"
 BANGFU_ORDER_STATUS_CANCELLED = "cancelled"

@@ -1,8 +1,10 @@
-"""Load the demo store once: agency, 16 households, stories, produce and logins."""
+"""Load the demo store once: agency, 16 households, stories, produce, logins
+and (against the local Stripe server) four months of sales history."""
 
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -24,7 +26,7 @@ from sellers.models import (
     Organisation,
     PickupPoint,
 )
-from storefront.demo import data
+from storefront.demo import data, history
 from storefront.demo.images import draw_photo
 from storefront.models import (
     HomePage,
@@ -68,7 +70,36 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.load_history()
         self.print_logins()
+
+    def load_history(self):
+        """Past sales for the bureau's report and the impact page: only
+        against the local Stripe-compatible server `make run` starts."""
+        if history.history_exists():
+            return
+        if not settings.STRIPE_API_BASE.startswith("http://127.0.0.1"):
+            self.stdout.write(
+                "No demo sales history: it is written only against the local "
+                "Stripe server that `make run` starts."
+            )
+            return
+        organisation = Organisation.objects.get(slug=data.ORGANISATION["slug"])
+        workers = {
+            household.pk: household.partner.users.filter(
+                memberships__organisation=organisation,
+                memberships__role=MemberRole.SOCIAL_WORKER,
+            ).first()
+            for household in organisation.households.select_related("partner")
+        }
+        counts = history.history_load(today=timezone.localdate(), workers=workers)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo sales history (orders numbered DEMO-…): {orders} orders, "
+                "{cancelled} parcels cancelled, {part_refunded} partly "
+                "refunded, {payouts} payouts.".format(**counts)
+            )
+        )
 
     def print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
