@@ -13,10 +13,13 @@ and how consent governs whether they are live.
   its story; withdrawing consent unpublishes it at once (receiver below).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import (
@@ -31,8 +34,6 @@ from sellers.models import Household
 from sellers.views import workspace_view
 
 from .models import HouseholdIndexPage, HouseholdStoryPage, StoryReviewTask
-
-WORKFLOW_NAME = "Story review"
 
 
 def story_permissions_grant(page: HouseholdStoryPage) -> None:
@@ -49,10 +50,18 @@ def story_permissions_grant(page: HouseholdStoryPage) -> None:
 
 
 def story_workflow_get_or_create() -> Workflow:
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    """The workflow of one StoryReviewTask, named in the interface's default
+    language (Wagtail shows the names as stored)."""
+    # Found by its task, not by its name: the name is translated (and renamed).
+    workflow = Workflow.objects.filter(
+        workflow_tasks__task__content_type=ContentType.objects.get_for_model(
+            StoryReviewTask
+        )
+    ).first()
     if workflow is None:
-        workflow = Workflow.objects.create(name=WORKFLOW_NAME)
-        task = StoryReviewTask.objects.create(name=_("Organisation review"))
+        with translation.override(settings.LANGUAGE_CODE):
+            workflow = Workflow.objects.create(name=_("Story review"))
+            task = StoryReviewTask.objects.create(name=_("Organisation review"))
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
 

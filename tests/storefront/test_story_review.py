@@ -208,3 +208,14 @@ def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
     world["luo"].refresh_from_db()
     assert world["luo"].display_level == DisplayLevel.ANONYMOUS
     assert AuditEvent.objects.count() == events
+
+
+def test_the_social_worker_submits_to_the_review_by_its_chinese_name(client, world):
+    page = draft(world)
+    client.force_login(world["a"])
+
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    html = client.get(url).content.decode()
+
+    assert "提交给故事审核" in html
+    assert "Story review" not in html
