@@ -248,7 +248,7 @@ class StoryReviewTask(Task):
         if consent is not None and "story" in consent.scope:
             actions += [
                 ("approve", _("Approve and publish"), False),
-                ("approve", _("Approve with comment"), True),
+                ("approve", _("Approve and publish with comment"), True),
             ]
         return actions
 

@@ -2,6 +2,8 @@
 the household's organisation approves them; none goes live without consent,
 and withdrawing consent takes it down at once."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -210,6 +212,13 @@ def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
     assert AuditEvent.objects.count() == events
 
 
+def awaiting_review(world):
+    factories.consent_create(world["luo"])
+    page = draft(world)
+    submit(world, page)
+    return page
+
+
 def test_the_social_worker_submits_to_the_review_by_its_chinese_name(client, world):
     page = draft(world)
     client.force_login(world["a"])
@@ -219,3 +228,34 @@ def test_the_social_worker_submits_to_the_review_by_its_chinese_name(client, wor
 
     assert "提交给故事审核" in html
     assert "Story review" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("zh-hans", ["退回修改", "通过并发布", "通过并发布（附留言）"]),
+        (
+            "en",
+            [
+                "Request changes",
+                "Approve and publish",
+                "Approve and publish with comment",
+            ],
+        ),
+    ],
+)
+def test_the_approve_buttons_say_publish_once(
+    client, world, settings, language, labels
+):
+    page = awaiting_review(world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(world["reviewer"])
+
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content
+
+    buttons = re.findall(
+        r'data-workflow-action-name="\w+"[^>]*>\s*(?:<svg.*?</svg>)?\s*(.*?)\s*</button>',
+        html.decode(),
+        flags=re.S,
+    )
+    assert buttons == labels
