@@ -3,12 +3,18 @@ the household's organisation approves them; none goes live without consent,
 and withdrawing consent takes it down at once."""
 
 import re
+import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from sellers import services
 from sellers.models import AuditAction, AuditEvent, DisplayLevel, MemberRole
@@ -212,6 +218,21 @@ def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
     assert AuditEvent.objects.count() == events
 
 
+def edit_form(page, action="approve"):
+    """The editor's POST of a workflow action, with the page as it stands."""
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "summary": page.summary,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
+    data.update({"action-workflow-action": "true", "workflow-action-name": action})
+    return data
+
+
 def awaiting_review(world):
     factories.consent_create(world["luo"])
     page = draft(world)
@@ -259,3 +280,104 @@ def test_the_approve_buttons_say_publish_once(
         flags=re.S,
     )
     assert buttons == labels
+
+
+def test_approving_twice_publishes_once_and_says_the_review_is_over(client, world):
+    # given: the reviewer approved the story
+    page = awaiting_review(world)
+    client.force_login(world["reviewer"])
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    first = client.post(url, edit_form(page))
+    client.get(reverse("wagtailadmin_home"))  # shows (and so clears) its messages
+
+    # when: the same approval arrives again (a double tap)
+    second = client.post(url, edit_form(page))
+
+    # then
+    assert (first.status_code, first["Location"]) == (
+        302,
+        reverse("wagtailadmin_explore", args=[world["index"].pk]),
+    )
+    assert (second.status_code, second["Location"]) == (
+        302,
+        reverse("wagtailadmin_home"),
+    )
+    assert [str(m) for m in get_messages(second.wsgi_request)] == [
+        f"“{page.title}”已不在等待这项审核：它已经审核过了。"
+    ]
+    assert HouseholdStoryPage.objects.get(pk=page.pk).live
+    assert (
+        AuditEvent.objects.filter(
+            household=world["luo"], action=AuditAction.STORY_PUBLISHED
+        ).count()
+        == 1
+    )
+
+
+# In real threads: on PostgreSQL in CI's second run, on file-based SQLite in the
+# first. Without storefront.admin_guard.WorkflowActionOnceMiddleware both
+# requests found the action offered; the second approved while the first was
+# validating its form, and the first then took its action on the finished
+# workflow: AttributeError ('NoneType' object has no attribute 'on_action'), an
+# HTTP 500.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_data")
+def test_a_second_approve_during_the_first_is_told_the_review_is_over(
+    world, monkeypatch
+):
+    # given: a story awaiting review; the first approval pauses as its form is
+    # validated, after Wagtail checked that approving is offered
+    page = awaiting_review(world)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    data = edit_form(page)
+    validating, release = threading.Event(), threading.Event()
+    clean = HouseholdStoryPage.clean
+
+    def pausing_clean(self):
+        if threading.current_thread().name == "first" and not validating.is_set():
+            validating.set()
+            release.wait(timeout=30)
+        clean(self)
+
+    monkeypatch.setattr(HouseholdStoryPage, "clean", pausing_clean)
+    clients = {"first": Client(), "second": Client()}
+    for client in clients.values():
+        client.force_login(world["reviewer"])
+    answers = {}
+
+    def approve():
+        name = threading.current_thread().name
+        try:
+            response = clients[name].post(url, data)
+            answers[name] = (response.status_code, response.get("Location"))
+        except Exception as error:  # the test client re-raises a view's error
+            answers[name] = (500, type(error).__name__)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    # when: the second tap arrives while the first is under way
+    first = threading.Thread(target=approve, name="first")
+    second = threading.Thread(target=approve, name="second")
+    first.start()
+    try:
+        assert validating.wait(timeout=60)
+        second.start()
+        time.sleep(1)  # the second request approves, or waits for the first
+    finally:
+        release.set()
+    first.join(timeout=60)
+    second.join(timeout=60)
+
+    # then: the first approves and publishes; the second lands on the dashboard
+    assert answers == {
+        "first": (302, reverse("wagtailadmin_explore", args=[world["index"].pk])),
+        "second": (302, reverse("wagtailadmin_home")),
+    }
+    assert HouseholdStoryPage.objects.get(pk=page.pk).live
+    assert (
+        AuditEvent.objects.filter(
+            household=world["luo"], action=AuditAction.STORY_PUBLISHED
+        ).count()
+        == 1
+    )
