@@ -241,7 +241,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-# Our strings first, then the translations Oscar's own zh_Hans catalogue lacks.
+# Our strings first, then the translations Oscar's and Wagtail's own zh_Hans
+# catalogues lack.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "oscar"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

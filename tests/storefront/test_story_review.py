@@ -314,6 +314,15 @@ def test_approving_twice_publishes_once_and_says_the_review_is_over(client, worl
     )
 
 
+def test_the_reviewers_dashboard_search_is_in_chinese(client, world):
+    client.force_login(world["reviewer"])
+
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert 'placeholder="搜索所有页面…"' in html
+    assert "Search all pages" not in html
+
+
 # In real threads: on PostgreSQL in CI's second run, on file-based SQLite in the
 # first. Without storefront.admin_guard.WorkflowActionOnceMiddleware both
 # requests found the action offered; the second approved while the first was
