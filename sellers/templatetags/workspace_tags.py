@@ -1,8 +1,9 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from sellers.models import HouseholdRecord
+from sellers.models import ConsentScope, DisplayLevel, HouseholdRecord
 
 register = template.Library()
 
@@ -30,3 +31,20 @@ def audit_field(name: str) -> str:
         return HouseholdRecord._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
         return name
+
+
+# Fields whose audit values are codes, and the labels of those codes.
+AUDIT_CODES = {"display_level": DisplayLevel, "scope": ConsentScope}
+
+
+@register.filter
+def audit_value(value, field: str):
+    """A changed value in the reader's language: a consent's display level and
+    scope are stored as codes ("anonymous", "story,village")."""
+    choices = AUDIT_CODES.get(field)
+    if choices is None or not value:
+        return value
+    labels = dict(choices.choices)
+    return pgettext("list separator", ", ").join(
+        str(labels.get(code, code)) for code in str(value).split(",")
+    )

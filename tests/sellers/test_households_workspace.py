@@ -360,3 +360,50 @@ def test_a_worker_names_a_household_for_staff_and_only_staff_read_it(client, wor
     for product in luo.partner.stockrecords.all():
         page = client.get(product.product.get_absolute_url()).content.decode()
         assert "鱼塘罗" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "zh-hans",
+            [
+                "<div>同意的公开程度: 仅显示村名 → 匿名</div>",
+                "<div>同意范围: 故事文字、农户所在的村 → —</div>",
+            ],
+        ),
+        (
+            "en",
+            [
+                "<div>consented display level: Village only → Anonymous</div>",
+                "<div>scope: Story text, The household&#x27;s village → —</div>",
+            ],
+        ),
+    ],
+)
+def test_the_trail_shows_consent_codes_by_their_labels(
+    client, world, settings, language, lines
+):
+    # given: a consent narrowed from the village to anonymity
+    luo, _chen, worker_a, _b = world
+    services.audit_record(
+        actor=worker_a,
+        household=luo,
+        action=AuditAction.CONSENT_RECORDED,
+        changes={
+            "display_level": ["village", "anonymous"],
+            "scope": ["story,village", ""],
+        },
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(
+        member("rev@agency.example", luo.organisation, MemberRole.REVIEWER)
+    )
+
+    # when
+    html = client.get(reverse("workspace:audit")).content.decode()
+
+    # then (in either order: PostgreSQL's jsonb orders the keys)
+    assert [line in html for line in lines] == [True, True]
+    assert "anonymous" not in html
+    assert "story,village" not in html
