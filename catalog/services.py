@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from sellers.models import AuditAction
@@ -16,9 +17,13 @@ from sellers.services import audit_record, changes_between
 ProductClass = get_model("catalogue", "ProductClass")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
 
+# Oscar shows a product class's and an attribute's name as stored (its
+# dashboard, the product page's table), so they are stored in the default
+# language; pages in another language show the label (produce_tags).
+PRODUCE_CLASS_NAME, PRODUCE_CLASS_LABEL = "农产品", _("Farm produce")
 PRODUCE_ATTRIBUTES = [
-    ("unit", "单位", ProductAttribute.TEXT),
-    ("available_from", "上市日期", ProductAttribute.DATE),
+    ("unit", "单位", ProductAttribute.TEXT, _("Unit")),
+    ("available_from", "上市日期", ProductAttribute.DATE, _("Available from")),
 ]
 
 
@@ -27,10 +32,14 @@ def produce_class_get_or_create():
     """The product class of farm produce: unit and harvest date."""
     product_class, created = ProductClass.objects.get_or_create(
         slug="produce",
-        defaults={"name": "农产品", "requires_shipping": True, "track_stock": True},
+        defaults={
+            "name": PRODUCE_CLASS_NAME,
+            "requires_shipping": True,
+            "track_stock": True,
+        },
     )
     if created:
-        for code, name, kind in PRODUCE_ATTRIBUTES:
+        for code, name, kind, _label in PRODUCE_ATTRIBUTES:
             ProductAttribute.objects.create(
                 product_class=product_class, code=code, name=name, type=kind
             )

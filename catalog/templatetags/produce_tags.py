@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from catalog import selectors
+from catalog.services import PRODUCE_ATTRIBUTES, PRODUCE_CLASS_LABEL
 from sellers.selectors import household_for_partner_ids, order_household_shares
 
 register = template.Library()
@@ -38,6 +39,22 @@ def product_unit(product) -> str:
     its unit attribute, or 件 when it has none (or the line's product is gone)."""
     unit = product_attribute(product, "unit") if product is not None else ""
     return unit or _("pcs")
+
+
+@register.filter
+def attribute_label(attribute) -> str:
+    """A produce attribute's name in the reader's language (Oscar's is stored
+    in the default language)."""
+    labels = {code: label for code, _name, _kind, label in PRODUCE_ATTRIBUTES}
+    return labels.get(attribute.code, attribute.name)
+
+
+@register.filter
+def product_class_label(product_class) -> str:
+    """The product class's name in the reader's language."""
+    if product_class is not None and product_class.slug == "produce":
+        return PRODUCE_CLASS_LABEL
+    return getattr(product_class, "name", "")
 
 
 @register.filter

@@ -1,3 +1,5 @@
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -129,3 +131,38 @@ def test_search_query_is_escaped_in_the_page(client, market):
 
     assert "<b>x</b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "rows"),
+    [
+        (
+            "zh-hans",
+            [("商品类别", "农产品"), ("上市日期", "2026年11月30日"), ("单位", "斤")],
+        ),
+        (
+            "en",
+            [
+                ("Product Type", "Farm produce"),
+                ("Available from", "Nov. 30, 2026"),
+                ("Unit", "斤"),
+            ],
+        ),
+    ],
+)
+def test_product_information_names_type_and_attributes_in_the_readers_language(
+    client, db, settings, language, rows
+):
+    # given: fish of 罗大哥's, sold by the 斤, available from 2026-11-30
+    luo = factories.household_create(slug="luo", public_name="罗大哥")
+    fish = factories.product_create(
+        household=luo, title="草鱼", available_from=date(2026, 11, 30)
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    # when
+    html = client.get(fish.get_absolute_url()).content.decode()
+
+    # then: Oscar's product information table, less its prices and reviews
+    table = re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", html)
+    assert [table[0], *table[-3:-1]] == rows
