@@ -118,7 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After auth and messages: it answers with a message to the user.
+    # After auth and messages: they answer with a message to the user.
+    "storefront.admin_guard.AdminBadInputMiddleware",
     "storefront.admin_guard.WorkflowActionOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.basket_middleware.BasketMiddleware",
