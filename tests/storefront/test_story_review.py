@@ -249,6 +249,9 @@ def test_the_social_worker_submits_to_the_review_by_its_chinese_name(client, wor
 
     assert "提交给故事审核" in html
     assert "Story review" not in html
+    # Submitting is his main button, not hidden under "more actions".
+    actions = html[html.index('class="w-dropdown-button') :]
+    assert actions.index('name="action-submit"') < actions.index("更多动作")
 
 
 @pytest.mark.parametrize(
@@ -288,16 +291,20 @@ def test_approving_twice_publishes_once_and_says_the_review_is_over(client, worl
     client.force_login(world["reviewer"])
     url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     first = client.post(url, edit_form(page))
-    client.get(reverse("wagtailadmin_home"))  # shows (and so clears) its messages
+    landed = client.get(first["Location"])  # shows (and so clears) its messages
 
     # when: the same approval arrives again (a double tap)
     second = client.post(url, edit_form(page))
 
     # then
+    # He may not explore the households index: he lands on his dashboard,
+    # told the page was updated, and nothing else.
     assert (first.status_code, first["Location"]) == (
         302,
-        reverse("wagtailadmin_explore", args=[world["index"].pk]),
+        reverse("wagtailadmin_home"),
     )
+    assert landed.status_code == 200
+    assert [m.level_tag for m in landed.context["messages"]] == ["success"]
     assert (second.status_code, second["Location"]) == (
         302,
         reverse("wagtailadmin_home"),
@@ -380,7 +387,7 @@ def test_a_second_approve_during_the_first_is_told_the_review_is_over(
 
     # then: the first approves and publishes; the second lands on the dashboard
     assert answers == {
-        "first": (302, reverse("wagtailadmin_explore", args=[world["index"].pk])),
+        "first": (302, reverse("wagtailadmin_home")),
         "second": (302, reverse("wagtailadmin_home")),
     }
     assert HouseholdStoryPage.objects.get(pk=page.pk).live
