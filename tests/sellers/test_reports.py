@@ -688,8 +688,9 @@ def test_the_page_prints_the_compared_dates_and_the_time_zone(
 
     html = client.get("/workspace/bureau/" + NOVEMBER_QUERY).content.decode()
 
-    assert "对比上一期：2026-10-01 至 2026-10-31" in html
-    assert "以及去年同期：2025-11-01 至 2025-11-30。" in html
+    assert (
+        "对比上一期：2026-10-01 至 2026-10-31；以及去年同期：2025-11-01 至 2025-11-30。"
+    ) in html
     assert "日期和时间均为北京时间（Asia/Shanghai）。" in html
     # Three households had income: the assistance table says why it is empty.
     assert "不显示：这段期间有收入的农户少于 5 户" in html
