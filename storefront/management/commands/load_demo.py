@@ -53,7 +53,7 @@ DEMO_ACCOUNTS = [
     (
         "household",
         "household@bangfu.example",
-        "household login (罗大哥, luo-pond, household 1)",
+        "household login (罗大哥, household 1)",
     ),
 ]
 # The agency posts the parcels of these households (they keep no delivery fee).
