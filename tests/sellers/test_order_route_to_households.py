@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from sellers.services import _split_delivery
+from sellers.fulfilment.services import _split_delivery
 
 
 @pytest.mark.parametrize(
