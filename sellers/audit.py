@@ -1,17 +1,10 @@
 """The audit trail: a line per change and what changed (protected fields by name)."""
 
-import logging
+from django.db.models import QuerySet
 
-from oscar.core.loading import get_model
+from sellers.models import AuditEvent, Household, MemberRole, Organisation
 
-from sellers.models import (
-    AuditEvent,
-    Household,
-    Organisation,
-)
-
-Partner = get_model("partner", "Partner")
-logger = logging.getLogger(__name__)
+from .households.selectors import organisations_where
 
 
 def audit_record(
@@ -49,3 +42,16 @@ def changes_between(before: dict, after: dict, *, hidden=()) -> dict:
                     None if new is None else str(new),
                 ]
     return changed
+
+
+AUDIT_READERS = (MemberRole.REVIEWER, MemberRole.ADMINISTRATOR)
+
+
+def audit_event_list(*, user, household: Household | None = None) -> QuerySet:
+    """The audit trail of the organisations the user reviews or administers."""
+    events = AuditEvent.objects.filter(
+        organisation__in=organisations_where(user=user, roles=AUDIT_READERS)
+    ).select_related("actor", "household", "organisation")
+    if household is not None:
+        events = events.filter(household=household)
+    return events

@@ -1,13 +1,11 @@
 """Campaigns: a short link per way of sharing the store; orders through it count."""
 
 import datetime
-import logging
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
 
 from sellers.models import (
     Campaign,
@@ -15,10 +13,6 @@ from sellers.models import (
     Organisation,
 )
 from sellers.selectors import campaign_get_running
-
-Partner = get_model("partner", "Partner")
-logger = logging.getLogger(__name__)
-
 
 # Campaigns: a short link per way of sharing the store; orders through it count.
 

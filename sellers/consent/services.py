@@ -1,13 +1,11 @@
 """Consent: recorded and withdrawn, mirrored on the household, binding its story."""
 
 import datetime
-import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
 
 from sellers import signals, uploads
 from sellers.models import (
@@ -21,9 +19,6 @@ from sellers.models import (
 )
 
 from ..audit import audit_record
-
-Partner = get_model("partner", "Partner")
-logger = logging.getLogger(__name__)
 
 
 def _exposure(level: str, scope) -> tuple[int, set[str]]:

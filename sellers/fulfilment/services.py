@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
 
 from sellers import clock
 from sellers.models import (
@@ -29,7 +28,6 @@ from sellers.notifications import notify
 from ..ledger.services import ledger_append
 from .notices import parcel_buyer, parcel_context
 
-Partner = get_model("partner", "Partner")
 logger = logging.getLogger(__name__)
 
 

@@ -1,6 +1,5 @@
 """Households, organisations' members, caseloads, and the protected record."""
 
-import logging
 import secrets
 
 from django.contrib.auth.models import Group
@@ -21,7 +20,6 @@ from sellers.roles import BUREAU, ROLE_GROUPS
 from ..audit import audit_record, changes_between
 
 Partner = get_model("partner", "Partner")
-logger = logging.getLogger(__name__)
 
 
 # Public codes: lower-case letters and digits that cannot be mistaken for

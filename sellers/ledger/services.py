@@ -2,7 +2,6 @@
 household."""
 
 import datetime
-import logging
 import uuid
 from collections import defaultdict
 from decimal import Decimal
@@ -30,7 +29,6 @@ from sellers.summaries import summaries_add
 from ..fulfilment.notices import parcel_context
 
 Partner = get_model("partner", "Partner")
-logger = logging.getLogger(__name__)
 
 
 # The income ledger: append-only, one numbered chain per household.

@@ -94,6 +94,8 @@ def check_invariants(households, owed, parcels, cancelled, payouts):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=operations)
+# A parcel shipped, then back and refunded.
+@example(ops=[("order", [(0, 1)]), ("ship", 0), ("cancel", 0)])
 # Two parcels of one order cancelled, then the webhook replayed; and a payout
 # of exactly the balance after a refund.
 @example(ops=[("order", [(0, 1), (1, 1)]), ("cancel", 0), ("cancel", 1), ("replay", 0)])
@@ -148,8 +150,13 @@ def test_the_ledger_keeps_its_invariants(market, ops):
                             acting_user=worker,
                         )
                     else:
+                        # A shipped parcel is refunded once it came back
+                        # (the settlement is ignored before it leaves).
                         services.parcel_cancel(
-                            parcel=parcel, reason="无法发货", acting_user=worker
+                            parcel=parcel,
+                            reason="无法发货",
+                            settlement="returned",
+                            acting_user=worker,
                         )
                         owed[parcel.household_id] -= parcel.household_share
                         cancelled.append(parcel.pk)
