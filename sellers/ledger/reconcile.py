@@ -21,7 +21,7 @@ from sellers.models import (
     Settlement,
     Span,
 )
-from sellers.reports import money
+from sellers.reporting.periods import money
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
