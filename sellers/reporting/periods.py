@@ -60,14 +60,14 @@ class Period:
         return self.shifted(12)
 
     def shifted(self, months: int) -> "Period":
-        return Period(_months_back(self.start, months), _months_back(self.end, months))
+        return Period(months_back(self.start, months), months_back(self.end, months))
 
 
 def _month_end(day: datetime.date) -> bool:
     return (day + datetime.timedelta(days=1)).day == 1
 
 
-def _months_back(day: datetime.date, months: int) -> datetime.date:
+def months_back(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` earlier; the last day of a month stays the last
     day (31 March → 28 February), and so does a day the month lacks."""
     index = day.year * 12 + day.month - 1 - months

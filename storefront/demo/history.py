@@ -29,6 +29,7 @@ from PIL import Image
 
 from sellers import clock, selectors, services
 from sellers.models import Household, Parcel, PayoutMethod, Settlement
+from sellers.reporting.periods import months_back
 from storefront.checkout import payments
 from storefront.checkout.stock import GuardedOrderCreator
 from storefront.shipping.methods import ParcelDelivery
@@ -65,7 +66,7 @@ def history_load(
         .distinct()
         .order_by("pk")
     )
-    start = _months_back(today.replace(day=1), months)
+    start = months_back(today.replace(day=1), months)
     card = _card()
     counts = {"orders": 0, "cancelled": 0, "part_refunded": 0, "payouts": 0}
     # Nobody is told about demo orders (the buyers are not real): notices
@@ -83,11 +84,6 @@ def history_load(
                     counts[outcome] += 1
             day += datetime.timedelta(days=1)
     return counts
-
-
-def _months_back(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
