@@ -149,3 +149,63 @@ def stripe_settings(settings, localstripe):
     settings.STRIPE_API_BASE = localstripe
     settings.STRIPE_JS_URL = localstripe + "/js.stripe.com/v3/"
     return settings
+
+
+class WebhookReceiver:
+    """Stripe's webhook deliveries to a local HTTP server, verified on reading."""
+
+    secret = "whsec_test_receiver"
+
+    def __init__(self):
+        self.deliveries: list[tuple[bytes, str]] = []
+
+    def event(self, event_type: str, intent_id: str, seconds: float = 10):
+        """The first delivered event of that type for the intent, its signature
+        checked as the store checks it (stripe.SignatureVerificationError if bad)."""
+        import stripe
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for payload, signature in list(self.deliveries):
+                event = stripe.Webhook.construct_event(payload, signature, self.secret)
+                if event.type == event_type and event.data.object.id == intent_id:
+                    return event
+            time.sleep(0.1)
+        raise AssertionError(f"no {event_type} for {intent_id} within {seconds}s")
+
+
+@pytest.fixture
+def webhook_receiver(localstripe):
+    """Every event localstripe sends during the test, received on a free port."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    import requests
+
+    receiver = WebhookReceiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            receiver.deliveries.append((body, self.headers["Stripe-Signature"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Thread(target=server.serve_forever, daemon=True).start()
+    hook = localstripe + "/_config/webhooks/test-receiver"
+    requests.post(
+        hook,
+        data={
+            "url": f"http://127.0.0.1:{server.server_port}/",
+            "secret": receiver.secret,
+        },
+        timeout=10,
+    ).raise_for_status()
+    yield receiver
+    requests.delete(hook, timeout=10).raise_for_status()
+    server.shutdown()
+    server.server_close()
