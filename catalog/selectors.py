@@ -3,13 +3,13 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from sellers.public import NAMED_LEVELS
 
-from .models import ProductCertificate
+from .models import ProductCertificate, ProductImport
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -130,6 +130,52 @@ def household_listing(*, household) -> QuerySet:
         .prefetch_attribute_values()
         .order_by("-is_public", "-date_updated", "-id")
     )
+
+
+def household_list_with_on_sale(*, households: QuerySet) -> QuerySet:
+    """The households, each with how many of its products are on sale."""
+    return households.annotate(
+        # distinct: the caseload's OR over partner users and memberships
+        # joins each stock record once per matching row.
+        on_sale=Count(
+            "partner__stockrecords",
+            filter=Q(partner__stockrecords__product__is_public=True),
+            distinct=True,
+        )
+    )
+
+
+def listing_values(*, product, household) -> dict:
+    """A product as its household lists it: the listing form's fields."""
+    stockrecord = product.stockrecords.get(partner=household.partner)
+    return {
+        "title": product.title,
+        "category": product.categories.first(),
+        "unit": getattr(product.attr, "unit", ""),
+        "price": stockrecord.price,
+        "available": stockrecord.num_in_stock - (stockrecord.num_allocated or 0),
+        "harvest_date": getattr(product.attr, "available_from", None),
+        "description": product.description,
+    }
+
+
+def product_import_get(*, households: QuerySet, pk: int) -> ProductImport:
+    """An import of one of `households` (the user's caseload), with its
+    household; ProductImport.DoesNotExist otherwise."""
+    return (
+        ProductImport.objects.filter(household__in=households)
+        .select_related("household")
+        .get(pk=pk)
+    )
+
+
+def product_attribute_value(product, code: str):
+    """One attribute's value of a product (unit, origin village, harvest
+    date), from its prefetched values, or ''."""
+    for value in product.get_attribute_values():
+        if value.attribute.code == code:
+            return value.value
+    return ""
 
 
 def listing_product_get(*, households: QuerySet, pk: int):

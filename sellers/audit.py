@@ -47,11 +47,16 @@ def changes_between(before: dict, after: dict, *, hidden=()) -> dict:
 AUDIT_READERS = (MemberRole.REVIEWER, MemberRole.ADMINISTRATOR)
 
 
-def audit_event_list(*, user, household: Household | None = None) -> QuerySet:
-    """The audit trail of the organisations the user reviews or administers."""
+def audit_event_list(
+    *, user, household: Household | None = None, household_slug: str = ""
+) -> QuerySet:
+    """The audit trail of the organisations the user reviews or administers,
+    optionally of one household (by the household or its public code)."""
     events = AuditEvent.objects.filter(
         organisation__in=organisations_where(user=user, roles=AUDIT_READERS)
     ).select_related("actor", "household", "organisation")
     if household is not None:
         events = events.filter(household=household)
+    if household_slug:
+        events = events.filter(household__slug=household_slug)
     return events

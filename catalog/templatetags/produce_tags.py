@@ -1,4 +1,6 @@
-"""Template helpers for produce cards; they read only prefetched data."""
+"""Template helpers for products on cards, product pages, the basket and the
+impact receipt. What they read comes from selectors (catalog.selectors and
+sellers'); a product's own helpers read only its prefetched data."""
 
 import re
 
@@ -10,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.services import PRODUCE_ATTRIBUTES, PRODUCE_CLASS_LABEL
-from sellers.selectors import household_for_partner_ids, order_household_shares
+from sellers.fulfilment.selectors import order_household_shares
+from sellers.households.selectors import household_for_partner_ids
 
 register = template.Library()
 
@@ -27,10 +30,7 @@ def product_household(product):
 @register.filter
 def product_attribute(product, code):
     """One attribute's value (unit, origin village, harvest date) or ''."""
-    for value in product.get_attribute_values():
-        if value.attribute.code == code:
-            return value.value
-    return ""
+    return selectors.product_attribute_value(product, code)
 
 
 @register.filter

@@ -44,6 +44,56 @@ def _consent_mirror(
     return after[0] < before[0] or bool(before[1] - after[1])
 
 
+def _scope_check(display_level: str, scope) -> None:
+    """A display level shows what the household agreed to, or nothing: a
+    consent whose scope misses what its level needs is refused (on "scope")."""
+    missing = SCOPE_NEEDED[display_level] - set(scope)
+    if missing:
+        raise ValidationError(
+            {
+                "scope": _(
+                    "This display level needs the household's agreement to: %(items)s."
+                )
+                % {
+                    "items": "、".join(
+                        str(item.label) for item in ConsentScope if item in missing
+                    )
+                }
+            }
+        )
+
+
+def _consent_check(
+    display_level: str, scope, minors_appear: bool, guardian_name: str, guardian_form
+) -> None:
+    """Refuse a consent the household could not have signed as given."""
+    if minors_appear and not (guardian_name and guardian_form):
+        raise ValidationError(
+            _("Minors appear: the guardian's name and signed form are required.")
+        )
+    if display_level not in LEVEL_RANK or not set(scope) <= set(ConsentScope.values):
+        raise ValidationError(_("Unknown display level or scope."))
+    _scope_check(display_level, scope)
+
+
+def _consent_save_with_scans(consent: Consent, signed_form, guardian_form) -> None:
+    """Save the consent with its signed forms, re-encoded (no EXIF/GPS) and
+    under random names, like payout receipts."""
+    signed = uploads.proof_clean(signed_form)
+    consent.signed_form.save(signed.name, signed, save=False)
+    if consent.minors_appear:
+        guardian = uploads.proof_clean(guardian_form)
+        consent.guardian_form.save(guardian.name, guardian, save=False)
+    try:
+        consent.save()
+    except BaseException:
+        # No signed form may outlive the consent it proves.
+        for scan in (consent.signed_form, consent.guardian_form):
+            if scan:
+                scan.storage.delete(scan.name)
+        raise
+
+
 def household_scope(household: Household) -> set[str]:
     """The scopes of the household's consent in force (none without one)."""
     consent = Consent.objects.filter(household=household, withdrawn_at=None).first()
@@ -67,23 +117,7 @@ def consent_record(
     """Record a signed consent; it replaces the one in force and, everywhere
     at once, sets what the public sees of the household. A consent that shows
     less than the one before takes the story down until it is reviewed again."""
-    if minors_appear and not (guardian_name and guardian_form):
-        raise ValidationError(
-            _("Minors appear: the guardian's name and signed form are required.")
-        )
-    if display_level not in LEVEL_RANK or not set(scope) <= set(ConsentScope.values):
-        raise ValidationError(_("Unknown display level or scope."))
-    if SCOPE_NEEDED[display_level] - set(scope):
-        raise ValidationError(
-            _("This display level needs the household's agreement to: %(items)s.")
-            % {
-                "items": "、".join(
-                    str(item.label)
-                    for item in ConsentScope
-                    if item in SCOPE_NEEDED[display_level] - set(scope)
-                )
-            }
-        )
+    _consent_check(display_level, scope, minors_appear, guardian_name, guardian_form)
     caller, household = (
         household,
         Household.objects.select_for_update().get(pk=household.pk),
@@ -104,20 +138,7 @@ def consent_record(
         recorded_by=acting_user,
         recorded_at=now,
     )
-    # Re-encoded (no EXIF/GPS) and under random names, like payout receipts.
-    signed = uploads.proof_clean(signed_form)
-    consent.signed_form.save(signed.name, signed, save=False)
-    if minors_appear:
-        guardian = uploads.proof_clean(guardian_form)
-        consent.guardian_form.save(guardian.name, guardian, save=False)
-    try:
-        consent.save()
-    except BaseException:
-        # No signed form may outlive the consent it proves.
-        for scan in (consent.signed_form, consent.guardian_form):
-            if scan:
-                scan.storage.delete(scan.name)
-        raise
+    _consent_save_with_scans(consent, signed_form, guardian_form)
     previous_level = household.display_level
     narrowed = _consent_mirror(
         household, display_level, consent.scope, previous_scope, caller

@@ -60,6 +60,21 @@ def household_caseload(*, user) -> QuerySet:
     ).distinct()
 
 
+def household_in_caseload(*, user, household: Household) -> bool:
+    """Whether the household is in the user's caseload (he may pay it)."""
+    return household_caseload(user=user).filter(pk=household.pk).exists()
+
+
+def household_list_for_organisations(*, organisations) -> QuerySet:
+    """Every household of the organisations, active or not."""
+    return Household.objects.filter(organisation__in=organisations)
+
+
+def caseload_social_workers(*, household: Household) -> QuerySet:
+    """The social workers the household is assigned to."""
+    return household.partner.users.all()
+
+
 def household_for_login(*, user) -> Household | None:
     """The household a household login belongs to, if the user is one."""
     if not user.is_authenticated:
@@ -122,6 +137,13 @@ def social_worker_list(*, organisations) -> QuerySet:
         .distinct()
         .order_by("email")
     )
+
+
+def user_is_social_worker(*, user, organisation: Organisation) -> bool:
+    """Whether the user is a social worker of the organisation."""
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=MemberRole.SOCIAL_WORKER
+    ).exists()
 
 
 def user_reviews(*, user, organisation_id: int) -> bool:

@@ -3,7 +3,9 @@
 import secrets
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from sellers.models import (
@@ -18,6 +20,7 @@ from sellers.models import (
 from sellers.roles import BUREAU, ROLE_GROUPS
 
 from ..audit import audit_record, changes_between
+from .selectors import user_is_social_worker
 
 Partner = get_model("partner", "Partner")
 
@@ -103,7 +106,16 @@ def bureau_officer_grant(*, user) -> None:
 
 @transaction.atomic
 def caseload_assign(*, household: Household, social_worker, acting_user=None) -> None:
-    """Give a social worker a household: he may then list and ship for it."""
+    """Give a social worker a household: he may then list and ship for it.
+
+    An administrator (acting_user) assigns only his organisation's social
+    workers; set-up code (no acting_user) makes the user one."""
+    if acting_user is not None and not user_is_social_worker(
+        user=social_worker, organisation=household.organisation
+    ):
+        raise ValidationError(
+            _("This social worker does not work for the household's organisation.")
+        )
     membership_grant(
         user=social_worker,
         organisation=household.organisation,
