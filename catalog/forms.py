@@ -1,4 +1,5 @@
-"""Forms of the listing workspace (social workers, on a phone)."""
+"""The listing form: a product as a social worker lists it in the workspace
+(storefront.workspace) or in a row of a spreadsheet import."""
 
 from decimal import Decimal
 
@@ -9,8 +10,6 @@ from sellers import uploads
 from sellers.public import product_text_terms, text_names
 
 from . import selectors
-
-UNITS = ["斤", "公斤", "只", "个", "盒", "袋", "箱", "瓶", "把", "条"]
 
 
 class ListingForm(forms.Form):
@@ -88,15 +87,3 @@ class ListingForm(forms.Form):
         if photo:
             uploads.photo_check(photo)
         return photo
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".csv,.xlsx,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )

@@ -3,22 +3,22 @@ and how consent governs whether they are live.
 
 - Each household's story page grants Wagtail's change permission to the
   household's story editors' group, whose members are its social workers
-  (sellers.services.caseload_assign): a social worker edits his own
-  households' stories and sees no other.
+  (sellers.households.services.caseload_assign): a social worker edits his
+  own households' stories and sees no other. The workspace's way in is
+  storefront.workspace.views.stories.
 - Social workers have no publish permission: saving offers "submit for
   review", which starts the story review workflow (one StoryReviewTask, a
   reviewer of the household's own organisation) attached to every households
   index page. Approval publishes the story.
 - HouseholdStoryPage.clean refuses to make a page live without consent to
-  its story; withdrawing consent unpublishes it at once (receiver below).
+  its story; withdrawing consent unpublishes it at once (story_take_down,
+  called from storefront.receivers).
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
@@ -29,9 +29,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from sellers import selectors as seller_selectors
 from sellers.models import Household
-from sellers.views import workspace_view
 
 from .models import HouseholdIndexPage, HouseholdStoryPage, StoryReviewTask
 
@@ -109,17 +107,3 @@ def story_take_down(*, household: Household, acting_user) -> None:
         workflow_state.cancel(user=acting_user)
     if page.live:
         UnpublishPageAction(page, user=acting_user).execute(skip_permission_checks=True)
-
-
-@workspace_view
-def story_edit(request, slug: str):
-    """From the workspace to the household's story in Wagtail's editor (made
-    as a draft the first time)."""
-    household = get_object_or_404(
-        seller_selectors.household_caseload(user=request.user), slug=slug
-    )
-    try:
-        page = story_page_get_or_create(household=household, acting_user=request.user)
-    except HouseholdIndexPage.DoesNotExist as error:
-        raise Http404 from error
-    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -8,10 +8,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from sellers.views import campaign_landing, impact
-
 from .media import public_media
-from .stories import story_edit
+from .views import campaign_landing, impact
+from .workspace import urls as workspace_urls
+from .workspace.views.stories import story_edit
 
 
 class SearchRedirectView(RedirectView):
@@ -26,9 +26,12 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("workspace/listing/", include("catalog.listing_urls")),
+    path(
+        "workspace/listing/",
+        include((workspace_urls.listing_urlpatterns, "listing")),
+    ),
     path("workspace/stories/<str:slug>/", story_edit, name="story-edit"),
-    path("workspace/", include("sellers.urls")),
+    path("workspace/", include(workspace_urls)),
     path("c/<slug:code>/", campaign_landing, name="campaign"),
     path("impact/", impact, name="impact"),
     path("shop/search/", SearchRedirectView.as_view()),

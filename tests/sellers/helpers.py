@@ -13,7 +13,7 @@ from oscar.test.factories import create_order
 from PIL import Image
 
 from sellers import services
-from sellers.models import LedgerEntry
+from sellers.models import LedgerEntry, Parcel
 from storefront.checkout import payments
 from storefront.shipping.methods import ParcelDelivery
 from tests import factories
@@ -157,3 +157,18 @@ def payout(
         proof=proof or upload(photo_with_gps()),
         acting_user=by,
     )
+
+
+def mixed_order_shop() -> dict:
+    """A mixed order: 罗大哥 and 王阿姨 (worker A), 陈叔 (worker B); paid."""
+    (fish, eggs, bacon), (luo, _wang, chen), (a, b) = two_caseloads()
+    order = paid_order((fish, 2), (eggs, 1), (bacon, 1))
+    parcels = {p.household.slug: p for p in Parcel.objects.filter(order=order)}
+    return {
+        "a": a,
+        "b": b,
+        "order": order,
+        "parcels": parcels,
+        "chen": chen,
+        "luo": luo,
+    }

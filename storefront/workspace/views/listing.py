@@ -1,30 +1,30 @@
-"""The listing workspace: a social worker lists and updates his households'
-products from a phone (Oscar's dashboard is not usable on one).
+"""The listing screens: a social worker lists and updates his households'
+products from a phone (Oscar's dashboard is not usable on one), one by one
+or from a spreadsheet.
 
 Each view reaches households through the user's caseload and products through
 their household's stock record: anything outside the caseload is a 404.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sellers import selectors as sellers_selectors
-from sellers.views import workspace_view
+from catalog import imports, selectors, services
+from catalog.forms import ListingForm
+from catalog.models import ImportStatus, ProductImport
+from sellers.households.selectors import household_caseload
+from sellers.spreadsheets import csv_response
 
-from . import imports, selectors, services
-from .forms import UNITS, ImportForm, ListingForm
-from .models import ImportStatus, ProductImport
+from ..decorators import workspace_view
+from ..forms.listing import UNITS, ImportForm
 
 
 def _households(request):
-    return sellers_selectors.household_caseload(user=request.user)
+    return household_caseload(user=request.user)
 
 
 def _household_or_404(request, slug: str):
@@ -40,15 +40,7 @@ def _product_or_404(request, pk: int):
 
 @workspace_view
 def household_list(request):
-    households = _households(request).annotate(
-        # distinct: the caseload's OR over partner users and memberships
-        # joins each stock record once per matching row.
-        on_sale=Count(
-            "partner__stockrecords",
-            filter=Q(partner__stockrecords__product__is_public=True),
-            distinct=True,
-        )
-    )
+    households = selectors.household_list_with_on_sale(households=_households(request))
     if not households:
         raise Http404
     return render(
@@ -101,20 +93,10 @@ def product_create(request, slug: str):
 @workspace_view
 def product_edit(request, pk: int):
     product, household = _product_or_404(request, pk)
-    stockrecord = product.stockrecords.get(partner=household.partner)
-    initial = {
-        "title": product.title,
-        "category": product.categories.first(),
-        "unit": getattr(product.attr, "unit", ""),
-        "price": stockrecord.price,
-        "available": stockrecord.num_in_stock - (stockrecord.num_allocated or 0),
-        "harvest_date": getattr(product.attr, "available_from", None),
-        "description": product.description,
-    }
     form = ListingForm(
         request.POST or None,
         request.FILES or None,
-        initial=initial,
+        initial=selectors.listing_values(product=product, household=household),
         household=household,
     )
     if request.method == "POST" and form.is_valid():
@@ -173,28 +155,26 @@ def import_upload(request, slug: str):
     )
 
 
+# What a filled-in row looks like, under the template's header.
+IMPORT_EXAMPLE = ["鲜活草鱼", "鲜鱼", "斤", "18.00", "40", "2026-11-20", "塘里现捞"]
+
+
 @workspace_view
 def import_template(request):
     """An empty sheet with the columns the import reads (opens in Excel)."""
     if not _households(request).exists():
         raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(imports.TEMPLATE_HEADER)
-    writer.writerow(["鲜活草鱼", "鲜鱼", "斤", "18.00", "40", "2026-11-20", "塘里现捞"])
-    return response
+    return csv_response(
+        [imports.TEMPLATE_HEADER, IMPORT_EXAMPLE], filename="products-template.csv"
+    )
 
 
 @workspace_view
 def import_detail(request, pk: int):
-    job = get_object_or_404(
-        ProductImport.objects.filter(household__in=_households(request)).select_related(
-            "household"
-        ),
-        pk=pk,
-    )
+    try:
+        job = selectors.product_import_get(households=_households(request), pk=pk)
+    except ProductImport.DoesNotExist as error:
+        raise Http404 from error
     if request.method == "POST":
         try:
             imports.import_queue(job=job)

@@ -1,0 +1,1 @@
+"""Forms of the workspace's screens, one module per screen."""

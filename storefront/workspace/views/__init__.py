@@ -1,0 +1,1 @@
+"""The workspace's views, one module per screen."""
