@@ -1,1 +1,1 @@
-"""Oscar's catalogue dashboard, staff-only but for two redirects (see ../apps.py)."""
+"""Oscar's catalogue dashboard, staff-only but for two redirects (apps.py)."""

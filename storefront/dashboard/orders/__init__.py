@@ -1,0 +1,1 @@
+"""Oscar's order dashboard, which sends social workers to their parcels (apps.py)."""
