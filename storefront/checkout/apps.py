@@ -13,6 +13,7 @@ class CheckoutConfig(apps.CheckoutConfig):
 
         self.stripe_authorize_view = views.StripeAuthorizeView
         self.stripe_webhook_view = views.stripe_webhook
+        self.province_regions_view = views.province_regions
 
     def get_urls(self):
         urls = super().get_urls()
@@ -23,5 +24,10 @@ class CheckoutConfig(apps.CheckoutConfig):
                 name="stripe-authorize",
             ),
             path("stripe/webhook/", self.stripe_webhook_view, name="stripe-webhook"),
+            path(
+                "regions/<str:province_code>/",
+                self.province_regions_view,
+                name="province-regions",
+            ),
         ]
         return self.post_process_urls(urls)

@@ -5,12 +5,13 @@ import re
 
 import stripe
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.exceptions import UnableToTakePayment
@@ -18,7 +19,7 @@ from oscar.core.loading import get_model
 
 from sellers.selectors import basket_parcels
 
-from . import payments
+from . import payments, regions
 from .mixins import OrderPlacementMixin
 
 Order = get_model("order", "Order")
@@ -36,6 +37,30 @@ class IndexView(views.IndexView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+class ShippingAddressView(views.ShippingAddressView):
+    """Oscar's address step, whose province and city buttons reload the lists
+    below them without JavaScript: the form comes back as typed, nothing is
+    checked or stored."""
+
+    def post(self, request, *args, **kwargs):
+        if "choose_region" in request.POST:
+            form = self.get_form_class()(initial=request.POST.dict())
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+
+@require_GET
+def province_regions(request, province_code):
+    """A province's cities and their districts (JSON), for the address pickers."""
+    tree = regions.province_tree_get(province_code=province_code)
+    if tree is None:
+        raise Http404
+    response = JsonResponse(tree, json_dumps_params={"ensure_ascii": False})
+    # The table changes once a year at most, with a release of the package.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 class PaymentContextMixin:
