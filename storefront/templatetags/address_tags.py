@@ -1,0 +1,35 @@
+from django import template
+
+register = template.Library()
+
+
+def phone_cn(number) -> str:
+    """A mainland number as its owner writes it (13912345678); others in full."""
+    if not number:
+        return ""
+    if getattr(number, "country_code", None) == 86:
+        return str(number.national_number)
+    return getattr(number, "as_international", str(number))
+
+
+@register.filter
+def address_cn(address) -> str:
+    """An Oscar address in Chinese order: 省 市 区 街道 收件人 电话.
+
+    No country and no +86: the store ships within mainland China. A
+    municipality's city repeats its province (重庆市 重庆市), and a city that is
+    its own district repeats the city: a name is printed once.
+    """
+    if not address:
+        return ""
+    places = []
+    for name in (address.state, address.line4, address.line3):
+        name = (name or "").strip()
+        if name and (not places or places[-1] != name):
+            places.append(name)
+    street = "".join(
+        part.strip() for part in (address.line1, address.line2) if part and part.strip()
+    )
+    recipient = f"{address.last_name or ''}{address.first_name or ''}".strip()
+    parts = [*places, street, recipient, phone_cn(address.phone_number)]
+    return " ".join(part for part in parts if part)
