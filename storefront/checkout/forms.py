@@ -1,32 +1,118 @@
 import re
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
+from oscar.core.loading import get_model
+
+from . import regions
+
+Country = get_model("address", "Country")
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def _choices(divisions):
+    return [("", _("Please choose"))] + [(d.code, d.name) for d in divisions]
+
+
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
-    """A Chinese address: province, city, district, street, recipient, mobile."""
+    """A Chinese address: recipient, mobile, province, city, district, street.
+
+    Province, city and district are picked by GB/T 2260 code and stored by
+    name: the province in ``state``, the city in ``line4``, the district in
+    ``line3`` (a municipality is its own city, so ``line4`` repeats it).
+    Stored names keep an old order readable after the table changes.
+    """
+
+    province = forms.ChoiceField(
+        label=_("Province"),
+        error_messages={"invalid_choice": _("Please choose a province from the list.")},
+    )
+    city = forms.ChoiceField(
+        label=_("City"),
+        error_messages={
+            "invalid_choice": _(
+                "This city is not in the chosen province; please choose it again."
+            )
+        },
+    )
+    district = forms.ChoiceField(
+        label=_("District or county"),
+        error_messages={
+            "invalid_choice": _(
+                "This district is not in the chosen city; please choose it again."
+            )
+        },
+    )
+
+    field_order = [
+        "first_name",
+        "phone_number",
+        "province",
+        "city",
+        "district",
+        "line1",
+        "notes",
+    ]
 
     class Meta(oscar_forms.ShippingAddressForm.Meta):
-        fields = [
-            "state",
-            "line4",
-            "line3",
-            "line1",
-            "first_name",
-            "phone_number",
-            "notes",
-        ]
+        fields = ["first_name", "phone_number", "line1", "notes"]
         labels = {
-            "state": _("Province"),
-            "line4": _("City"),
-            "line3": _("District or county"),
-            "line1": _("Street and number"),
             "first_name": _("Recipient"),
             "phone_number": _("Mobile number"),
+            "line1": _("Street and number"),
             "notes": _("Delivery notes"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(self._codes_of_stored_names(self.initial))
+        province = self._chosen("province")
+        city = self._chosen("city")
+        cities = regions.city_list(province_code=province)
+        self.fields["province"].choices = _choices(regions.province_list())
+        self.fields["city"].choices = _choices(cities)
+        self.fields["district"].choices = _choices(
+            regions.district_list(city_code=city)
+            if any(c.code == city for c in cities)
+            else ()
+        )
+
+    def adjust_country_field(self):
+        # Parcels go to mainland China only, whatever else the table lists.
+        self.fields.pop("country", None)
+        self.instance.country = Country._default_manager.get(iso_3166_1_a2="CN")
+
+    def _chosen(self, name):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return self.initial.get(name, "")
+
+    @staticmethod
+    def _codes_of_stored_names(initial):
+        """The codes of an address the session or address book holds by name."""
+        if "province" in initial or not initial.get("state"):
+            return {}
+        province = regions.division_find(
+            divisions=regions.province_list(), name=initial["state"]
+        )
+        city = province and regions.division_find(
+            divisions=regions.city_list(province_code=province.code),
+            name=initial.get("line4"),
+        )
+        district = city and regions.division_find(
+            divisions=regions.district_list(city_code=city.code),
+            name=initial.get("line3"),
+        )
+        return {
+            name: division.code
+            for name, division in (
+                ("province", province),
+                ("city", city),
+                ("district", district),
+            )
+            if division
         }
 
     def clean(self):
@@ -43,4 +129,12 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
                 "phone_number",
                 _("Please enter a mainland China mobile number, e.g. 13912345678."),
             )
+        if {"province", "city", "district"} <= cleaned_data.keys():
+            for field, attribute in (
+                ("province", "state"),
+                ("city", "line4"),
+                ("district", "line3"),
+            ):
+                names = dict(self.fields[field].choices)
+                setattr(self.instance, attribute, names[cleaned_data[field]])
         return cleaned_data

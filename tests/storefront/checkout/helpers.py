@@ -16,9 +16,9 @@ CARD_DECLINED = "4000000000000341"
 CARD_3DS = "4000002760003184"
 
 ADDRESS = {
-    "state": "重庆市",
-    "line4": "重庆市",
-    "line3": "渝北区",
+    "province": "500000",
+    "city": "500000",
+    "district": "500157",
     "line1": "龙塔街道新牌坊一路88号",
     "first_name": "张三",
     "phone_number": "13912345678",
