@@ -20,24 +20,37 @@
     return tree && tree.cities.filter(function (item) { return item.code === code; })[0];
   }
 
+  function codes(select) {
+    return Array.prototype.slice.call(select.options, 1).map(function (o) { return o.value; }).join();
+  }
+
   function showDistricts() {
     var chosen = cityOf(city.value);
     fill(district, chosen ? chosen.districts : []);
   }
 
-  function load(province_code, keep) {
+  // A list is refilled only when it no longer matches the choice above it, so
+  // a form shown again (an error, the back button) keeps the buyer's choices,
+  // and a choice made before this script ran still fills the lists.
+  function sync() {
+    var chosen = cityOf(city.value);
+    var cities = tree ? tree.cities.map(function (item) { return item.code; }).join() : "";
+    if (codes(city) !== cities) { fill(city, tree ? tree.cities : []); showDistricts(); return; }
+    var districts = chosen ? chosen.districts.map(function (item) { return item.code; }).join() : "";
+    if (codes(district) !== districts) { showDistricts(); }
+  }
+
+  function load() {
+    var code = province.value;
     tree = null;
-    if (!province_code) {
-      if (!keep) { fill(city, []); fill(district, []); }
-      return;
-    }
-    var url = form.dataset.regionsUrl.replace("000000", encodeURIComponent(province_code));
+    if (!code) { sync(); return; }
+    var url = form.dataset.regionsUrl.replace("000000", encodeURIComponent(code));
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data || data.code !== province.value) { return; }
         tree = data;
-        if (!keep) { fill(city, data.cities); showDistricts(); }
+        sync();
       })
       .catch(function () { /* The buttons stay: the form still works without us. */
         form.querySelectorAll(".js-region-refresh").forEach(function (b) { b.hidden = false; });
@@ -45,8 +58,7 @@
   }
 
   form.querySelectorAll(".js-region-refresh").forEach(function (b) { b.hidden = true; });
-  province.addEventListener("change", function () { load(province.value, false); });
+  province.addEventListener("change", function () { fill(city, []); fill(district, []); load(); });
   city.addEventListener("change", showDistricts);
-  // A form shown again (an error, the back button) keeps its choices.
-  load(province.value, true);
+  load();
 })();
