@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 from oscar.core.loading import get_model
+from phonenumber_field.phonenumber import to_python as phone_number_parse
+
+from storefront.templatetags.address_tags import phone_cn
 
 from . import regions
 
@@ -68,6 +71,11 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.update(self._codes_of_stored_names(self.initial))
+        if self.initial.get("phone_number"):
+            # Stored as +86…; shown as the buyer typed it.
+            self.initial["phone_number"] = phone_cn(
+                phone_number_parse(str(self.initial["phone_number"]))
+            )
         province = self._chosen("province")
         city = self._chosen("city")
         cities = regions.city_list(province_code=province)

@@ -4,12 +4,12 @@ register = template.Library()
 
 
 def phone_cn(number) -> str:
-    """A mainland number as its owner writes it (13912345678); others in full."""
+    """A mainland number as its owner writes it (13912345678); others as stored."""
     if not number:
         return ""
     if getattr(number, "country_code", None) == 86:
         return str(number.national_number)
-    return getattr(number, "as_international", str(number))
+    return str(number)
 
 
 @register.filter

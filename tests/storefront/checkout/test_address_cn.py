@@ -204,11 +204,9 @@ def test_the_form_shows_a_stored_address_with_its_choices(client, products):
     form = client.get("/shop/checkout/shipping-address/").context["form"]
 
     # then
-    assert [form[name].value() for name in ("province", "city", "district")] == [
-        "500000",
-        "500000",
-        "500157",
-    ]
+    assert [
+        form[name].value() for name in ("province", "city", "district", "phone_number")
+    ] == ["500000", "500000", "500157", "13912345678"]
     assert len(form.fields["district"].choices) == 38
 
 
