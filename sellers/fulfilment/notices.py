@@ -1,14 +1,22 @@
 """What a parcel's notices are told: to whom (the buyer) and about what."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 
 from sellers.models import Parcel
 from sellers.notifications import Recipient
 
 
 def parcel_buyer(order) -> list[Recipient]:
-    email = order.email  # the guest's address or the account's
-    return [Recipient(email=email)] if email else []
+    """The buyer, by e-mail (the account's, else the one he gave as a guest)
+    and by SMS (the number he placed the order with, else his account's)."""
+    email = order.email or order.guest_email
+    try:
+        phone = order.buyer_phone.phone
+    except ObjectDoesNotExist:
+        phone = order.user.phone if order.user_id else None
+    phone = phone.as_e164 if phone else ""
+    return [Recipient(email=email, phone=phone)] if email or phone else []
 
 
 def parcel_context(parcel: Parcel) -> dict:

@@ -149,18 +149,16 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
 
 
 def _notify_social_workers(parcels: list[Parcel]) -> None:
-    emails: dict[int, list[str]] = defaultdict(list)
+    workers: dict[int, list[Recipient]] = defaultdict(list)
     rows = Partner.users.through.objects.filter(
         partner_id__in=[p.household.partner_id for p in parcels], user__is_active=True
-    ).values_list("partner_id", "user__email")
-    for partner_id, email in rows:
-        emails[partner_id].append(email)
+    ).values_list("partner_id", "user__email", "user__phone")
+    for partner_id, email, phone in rows:
+        workers[partner_id].append(Recipient(email=email, phone=str(phone or "")))
     for parcel in parcels:
         notify(
             event="parcel_new",
-            recipients=[
-                Recipient(email=email) for email in emails[parcel.household.partner_id]
-            ],
+            recipients=workers[parcel.household.partner_id],
             context={
                 **parcel_context(parcel),
                 "parcel_url": reverse("workspace:parcel", args=[parcel.pk]),

@@ -318,9 +318,12 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 # Delivery: each household's parcel costs a flat fee, free above a threshold.
 BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))
 BANGFU_FREE_DELIVERY_THRESHOLD = Decimal(env("BANGFU_FREE_DELIVERY_THRESHOLD", "99.00"))
-# Notices of parcels go through these channels (sellers.notifications); an SMS
-# or WeChat channel is one more class here.
-BANGFU_NOTIFICATION_CHANNELS = ["sellers.notifications.EmailChannel"]
+# Notices of parcels and sign-in codes go through these channels
+# (sellers.notifications); a WeChat channel is one more class here.
+BANGFU_NOTIFICATION_CHANNELS = [
+    "sellers.notifications.EmailChannel",
+    "sellers.notifications.SmsChannel",
+]
 # Refunds of a cancelled parcel's share: a function (order_number, amount,
 # reference) -> refund id.
 BANGFU_REFUND_BACKEND = "storefront.checkout.payments.payment_refund"
@@ -333,6 +336,32 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
 }
+
+# SMS: the local sink (texts kept in the database, listed at /dev/sms/ when
+# DEBUG) unless BANGFU_SMS_BACKEND names a provider; Alibaba Cloud sends the
+# template approved for each event (ALIBABA_SMS_TEMPLATE_<EVENT>).
+
+BANGFU_SMS_BACKEND = env("BANGFU_SMS_BACKEND", "sellers.notifications.SmsSink")
+BANGFU_SMS_SIGN_NAME = env("BANGFU_SMS_SIGN_NAME", "帮扶集市")
+BANGFU_SMS_TIMEOUT = float(env("BANGFU_SMS_TIMEOUT", "5"))
+BANGFU_SMS_TEMPLATES = {
+    event: env(f"ALIBABA_SMS_TEMPLATE_{event.upper()}", "")
+    for event in (
+        "sms_code",
+        "parcel_new",
+        "parcel_shipped",
+        "parcel_delivered",
+        "parcel_cancelled",
+        "parcel_refunded",
+    )
+}
+ALIBABA_SMS_ACCESS_KEY_ID = env("ALIBABA_SMS_ACCESS_KEY_ID", "")
+ALIBABA_SMS_ACCESS_KEY_SECRET = env("ALIBABA_SMS_ACCESS_KEY_SECRET", "")
+ALIBABA_SMS_ENDPOINT = env("ALIBABA_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+# Sign-in codes asked for from one address in an hour (each number has its own
+# limits: storefront.accounts.services). Mobile networks put many phones
+# behind one address: raise it rather than lock them out.
+BANGFU_SMS_CODES_PER_IP_HOUR = int(env("BANGFU_SMS_CODES_PER_IP_HOUR", "20"))
 
 # Stripe: real keys talk to Stripe; STRIPE_API_BASE points at a
 # Stripe-compatible server (localstripe in development and tests).
