@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .accounts.views import dev_sms, phone_sign_in
 from .media import public_media
 from .views import campaign_landing, impact
 from .workspace import urls as workspace_urls
@@ -26,6 +27,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/phone/", phone_sign_in, name="phone-sign-in"),
+    path("dev/sms/", dev_sms, name="dev-sms"),
     path(
         "workspace/listing/",
         include((workspace_urls.listing_urlpatterns, "listing")),
