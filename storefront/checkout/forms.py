@@ -12,6 +12,8 @@ from . import regions
 
 Country = get_model("address", "Country")
 
+from storefront.accounts.phones import MainlandMobileField
+
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -145,4 +147,30 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
             ):
                 names = dict(self.fields[field].choices)
                 setattr(self.instance, attribute, names[cleaned_data[field]])
+        return cleaned_data
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """Who is buying: a guest gives his mobile number (his e-mail address is
+    optional); staff may still sign in with e-mail and password here."""
+
+    phone = MainlandMobileField(required=False)
+    username = forms.EmailField(label=_("My e-mail address (optional)"), required=False)
+
+    def clean(self):
+        no_email = self.is_guest_checkout() and not self.cleaned_data.get("username")
+        if no_email:
+            # Else Oscar would look for an account with the empty address.
+            self.cleaned_data.pop("username", None)
+        cleaned_data = super().clean()
+        if no_email:
+            cleaned_data["username"] = ""
+        if self.is_guest_checkout() and not (
+            cleaned_data.get("phone") or cleaned_data.get("username")
+        ):
+            if "phone" not in self.errors:
+                self.add_error("phone", _("Please enter your mobile number."))
+        elif not self.is_guest_checkout() and not cleaned_data.get("username"):
+            if "username" not in self.errors:
+                self.add_error("username", _("Please enter your e-mail address."))
         return cleaned_data

@@ -3,12 +3,14 @@ from oscar.apps.checkout import mixins
 
 from sellers import services
 from sellers.campaigns import campaign_code
+from storefront.accounts.services import order_phone_record
 
 from .stock import GuardedOrderCreator
 
 
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
-    """Oscar's order placement, in one transaction, with the guarded allocation."""
+    """Oscar's order placement, in one transaction, with the guarded allocation;
+    the order keeps the buyer's mobile number (build_submission's buyer_phone)."""
 
     def place_order(
         self,
@@ -23,6 +25,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         surcharges=None,
         **kwargs,
     ):
+        buyer_phone = kwargs.pop("buyer_phone", None)
         # Addresses, order, lines, allocation and payment records commit
         # together or not at all: a sold-out line leaves nothing behind.
         with transaction.atomic():
@@ -47,6 +50,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
                 **kwargs,
             )
             self.save_payment_details(order)
+            order_phone_record(order=order, phone=buyer_phone)
             code = campaign_code(request) if request is not None else None
             if code:
                 services.order_campaign_record(order=order, code=code)

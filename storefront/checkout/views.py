@@ -32,11 +32,22 @@ PAYMENT_METHOD_ID = re.compile(r"^(card|pm|src)_[A-Za-z0-9]{1,64}$")
 
 
 class IndexView(views.IndexView):
-    """Oscar's first checkout step, whose sign-in form is given the request, so
+    """Oscar's first checkout step: a guest gives his mobile number (e-mail
+    optional), kept for the order. Its sign-in form is given the request, so
     that django-axes can count its failed attempts like any other login."""
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "request": self.request}
+        kwargs = {**super().get_form_kwargs(), "request": self.request}
+        phone = self.checkout_session.get_guest_phone()
+        if phone:
+            kwargs["initial"] = {**kwargs.get("initial", {}), "phone": phone}
+        return kwargs
+
+    def form_valid(self, form):
+        if form.is_guest_checkout():
+            phone = form.cleaned_data.get("phone")
+            self.checkout_session.set_guest_phone(phone.as_e164 if phone else None)
+        return super().form_valid(form)
 
 
 class ShippingAddressView(views.ShippingAddressView):
@@ -158,6 +169,8 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             logger.error("Order #%s: capture failed; order placed", order_number)
 
     def send_order_placed_email(self, order):
+        if not order.email:
+            return  # a guest known by his mobile number only
         # The order is placed and paid for: a mail server that is down must
         # not turn that into an error (the receipt stays on the order page).
         try:
