@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
-from catalog import imports
+from catalog import import_rows
 from catalog.models import ImportStatus, ProductImport
 from sellers.models import AuditAction, AuditEvent
 from tests.sellers.helpers import two_caseloads
@@ -196,7 +196,7 @@ def test_unreadable_files_are_refused_on_their_page_with_a_message(
 
 
 def test_too_many_rows_are_refused(client, caseloads, upload, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 2)
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
 
@@ -229,14 +229,14 @@ def test_blank_rows_count_toward_the_limit_and_reading_stops_past_it(
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
     read = []
-    rows_from_xlsx = imports._rows_from_xlsx
+    rows_from_xlsx = import_rows._rows_from_xlsx
 
     def counting(data):
         for row in rows_from_xlsx(data):
             read.append(row)
             yield row
 
-    monkeypatch.setattr(imports, "_rows_from_xlsx", counting)
+    monkeypatch.setattr(import_rows, "_rows_from_xlsx", counting)
 
     # when
     upload(SimpleUploadedFile("空行.xlsx", blank_rows_xlsx))
@@ -284,7 +284,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
     _products, _households, (worker_a, _b) = caseloads
     client.force_login(worker_a)
     opened = []
-    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(import_rows, "load_workbook", lambda *a, **k: opened.append(a))
     data = bomb_xlsx(sheet_bytes)
 
     # when
@@ -298,7 +298,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
     ]
     assert not ProductImport.objects.exists()
     with pytest.raises(ValidationError):
-        imports.read_rows("炸弹.xlsx", data)  # the task refuses it too
+        import_rows.read_rows("炸弹.xlsx", data)  # the task refuses it too
     assert opened == []
 
 
