@@ -71,6 +71,49 @@ def _listing_values(product, stockrecord) -> dict:
 
 
 @transaction.atomic
+def product_create(
+    *,
+    household,
+    title: str,
+    category,
+    unit: str,
+    price: Decimal,
+    available: int,
+    harvest_date=None,
+    description: str = "",
+    photo=None,
+    is_public: bool = True,
+):
+    """Make one household's offering: the product with its produce attributes,
+    its category (None: in none, as Oscar's dashboard may leave it), one stock
+    record of the household's partner, and its photo. Records no one: a person
+    lists a product through product_list_for_household."""
+    product = Product(
+        title=title.strip(),
+        product_class=produce_class_get_or_create(),
+        description=description.strip(),
+        is_public=is_public,
+    )
+    product.attr.unit = unit.strip()
+    if harvest_date:
+        product.attr.available_from = harvest_date
+    product.save()
+    if category is not None:
+        ProductCategory.objects.create(product=product, category=category)
+    StockRecord.objects.create(
+        product=product,
+        partner=household.partner,
+        partner_sku=f"{household.pk}-{uuid.uuid4().hex[:12]}",
+        price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+        price=price,
+        num_in_stock=available,
+    )
+    if photo is not None:
+        _photo_replace(product, photo)
+    return product
+
+
+@transaction.atomic
 def product_list_for_household(
     *,
     household,
@@ -84,28 +127,20 @@ def product_list_for_household(
     description: str = "",
     photo=None,
 ):
-    """List a new product for a household: on sale at once."""
-    product = Product(
-        title=title.strip(),
-        product_class=produce_class_get_or_create(),
-        description=description.strip(),
-        is_public=True,
-    )
-    product.attr.unit = unit.strip()
-    if harvest_date:
-        product.attr.available_from = harvest_date
-    product.save()
-    ProductCategory.objects.create(product=product, category=category)
-    stockrecord = StockRecord.objects.create(
-        product=product,
-        partner=household.partner,
-        partner_sku=f"{household.pk}-{uuid.uuid4().hex[:12]}",
-        price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+    """List a new product for a household: on sale at once, and in the audit
+    trail under the person who listed it."""
+    product = product_create(
+        household=household,
+        title=title,
+        category=category,
+        unit=unit,
         price=price,
-        num_in_stock=available,
+        available=available,
+        harvest_date=harvest_date,
+        description=description,
+        photo=photo,
     )
-    if photo is not None:
-        _photo_replace(product, photo)
+    stockrecord = product.stockrecords.get()
     audit_record(
         actor=acting_user,
         household=household,

@@ -9,14 +9,11 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from wagtail.models import Page, Site
 
-from catalog.services import produce_class_get_or_create
+from catalog import services as catalog_services
 from sellers import services
 from sellers.models import DisplayLevel, Household, Organisation
 from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage
 
-Product = get_model("catalogue", "Product")
-ProductCategory = get_model("catalogue", "ProductCategory")
-StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 
 _numbers = itertools.count(1)
@@ -94,27 +91,17 @@ def product_create(
     is_public: bool = True,
     available_from: date | None = None,
 ):
-    """One household's offering: a produce product with its one stock record."""
-    product = Product(
-        title=title, product_class=produce_class_get_or_create(), is_public=is_public
-    )
-    product.attr.unit = unit
-    if available_from:
-        product.attr.available_from = available_from
-    product.save()
-    if category:
-        ProductCategory.objects.create(
-            product=product, category=create_from_breadcrumbs(category)
-        )
-    StockRecord.objects.create(
-        product=product,
-        partner=household.partner,
-        partner_sku=f"sku-{product.pk}",
-        price_currency="CNY",
+    """One household's offering, made through the catalogue's service."""
+    return catalog_services.product_create(
+        household=household,
+        title=title,
+        category=create_from_breadcrumbs(category) if category else None,
+        unit=unit,
         price=price,
-        num_in_stock=num_in_stock,
+        available=num_in_stock,
+        harvest_date=available_from,
+        is_public=is_public,
     )
-    return product
 
 
 def page_tree():

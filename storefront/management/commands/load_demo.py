@@ -12,12 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from catalog.services import produce_class_get_or_create
+from catalog import services as catalog_services
 from sellers import services as seller_services
 from sellers.models import (
     DisplayLevel,
@@ -34,11 +33,6 @@ from storefront.models import (
     HouseholdStoryPage,
     StandardPage,
 )
-
-Product = get_model("catalogue", "Product")
-ProductCategory = get_model("catalogue", "ProductCategory")
-ProductImage = get_model("catalogue", "ProductImage")
-StockRecord = get_model("partner", "StockRecord")
 
 DEMO_PASSWORD = "bangfu-demo-2026"
 DEMO_ACCOUNTS = [
@@ -111,10 +105,8 @@ class Command(BaseCommand):
         for point in data.PICKUP_POINTS:
             PickupPoint.objects.create(organisation=organisation, **point)
         users = self.create_users(organisation)
-        product_class = produce_class_get_or_create()
         categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}
         home, index = self.create_pages()
-        harvest = timezone.localdate() - datetime.timedelta(days=3)
         for number, row in enumerate(data.HOUSEHOLDS):
             household = self.create_household(organisation, row, number)
             if number == 0:
@@ -128,11 +120,10 @@ class Command(BaseCommand):
             for offer_number, (kind, stock) in enumerate(row[6]):
                 self.create_product(
                     household,
+                    social_worker,
                     kind,
                     stock,
-                    product_class,
                     categories,
-                    harvest,
                     seed=number * 10 + offer_number,
                 )
             self.record_consent(household, social_worker, row[2])
@@ -255,39 +246,26 @@ class Command(BaseCommand):
         image.save()
         return image
 
-    def create_product(
-        self, household, kind, stock, product_class, categories, harvest, seed
-    ):
-        category, unit, price, drawing = data.PRODUCE[kind]
+    def create_product(self, household, social_worker, kind, stock, categories, seed):
+        """List a product as the household's social worker does, through the
+        catalogue's service."""
+        category_name, unit, price, drawing = data.PRODUCE[kind]
         # The household is shown beside its product, as far as it consented:
         # never in the product's own title or text.
-        product = Product(
+        return catalog_services.product_list_for_household(
+            household=household,
+            acting_user=social_worker,
             title=kind,
-            product_class=product_class,
-            description=f"农户自产的{kind}，社工代为发货。",
-            is_public=True,
-        )
-        product.attr.unit = unit
-        product.attr.available_from = harvest
-        product.save()
-        ProductCategory.objects.create(product=product, category=categories[category])
-        StockRecord.objects.create(
-            product=product,
-            partner=household.partner,
-            partner_sku=f"{household.slug}-{seed}",
-            price_currency="CNY",
+            category=categories[category_name],
+            unit=unit,
             price=price,
-            num_in_stock=stock,
-        )
-        ProductImage.objects.create(
-            product=product,
-            original=ContentFile(
+            available=stock,
+            harvest_date=timezone.localdate() - datetime.timedelta(days=3),
+            description=f"农户自产的{kind}，社工代为发货。",
+            photo=ContentFile(
                 draw_photo(drawing, seed), name=f"{household.slug}-{seed}.jpg"
             ),
-            caption=kind,
-            display_order=0,
         )
-        return product
 
     def record_consent(self, household: Household, social_worker, level: str):
         """The consent each demo household signed (a stand-in scan): named
