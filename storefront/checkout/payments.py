@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import STATUS_RANK, PaymentStatus, StripeEvent, StripePayment
+from .statuses import OrderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -284,10 +285,10 @@ def order_mark_paid(*, order_number: str) -> None:
     from sellers.services import order_credit_households
 
     order = get_model("order", "Order").objects.filter(number=order_number).first()
-    if order is None or order.status == settings.BANGFU_ORDER_STATUS_CANCELLED:
+    if order is None or order.status == OrderStatus.CANCELLED:
         return
-    if order.status == settings.BANGFU_ORDER_STATUS_AUTHORISED:
-        order.set_status(settings.BANGFU_ORDER_STATUS_PAID)
+    if order.status == OrderStatus.AUTHORISED:
+        order.set_status(OrderStatus.PAID)
     order_credit_households(order=order)
 
 
@@ -339,7 +340,7 @@ def payment_reconcile() -> Reconciliation:
     report = Reconciliation()
     orders = dict(
         get_model("order", "Order")
-        .objects.exclude(status=settings.BANGFU_ORDER_STATUS_CANCELLED)
+        .objects.exclude(status=OrderStatus.CANCELLED)
         .values_list("number", "status")
     )
     report.orders_checked = len(orders)

@@ -21,6 +21,7 @@ from sellers.selectors import basket_parcels
 
 from . import payments, regions
 from .mixins import OrderPlacementMixin
+from .statuses import OrderStatus
 
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
@@ -179,7 +180,7 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
             logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
 
     def get_initial_order_status(self, basket):
-        return settings.BANGFU_ORDER_STATUS_AUTHORISED
+        return OrderStatus.AUTHORISED
 
 
 class StripeAuthorizeView(OrderPlacementMixin, View):

@@ -31,6 +31,7 @@ from sellers import clock, selectors, services
 from sellers.models import Household, Parcel, PayoutMethod, Settlement
 from sellers.reporting.periods import months_back
 from storefront.checkout import payments
+from storefront.checkout.statuses import OrderStatus
 from storefront.checkout.stock import GuardedOrderCreator
 from storefront.shipping.methods import ParcelDelivery
 
@@ -142,7 +143,7 @@ def _order(day, rng, households, card, number):
             shipping_charge=method.calculate(basket),
             total=_total(basket, method),
             guest_email=f"demo-buyer-{number % 25 + 1:02d}@example.invalid",
-            status=settings.BANGFU_ORDER_STATUS_AUTHORISED,
+            status=OrderStatus.AUTHORISED,
             date_placed=moment,
         )
         basket.submit()

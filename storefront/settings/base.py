@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from storefront.checkout.statuses import OrderStatus
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -304,16 +306,13 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 # Orders of the demo's sales history (storefront.demo.history) are numbered
 # so, and the bureau's report says it shows demo data while any exist.
 BANGFU_DEMO_ORDER_PREFIX = "DEMO-"
-BANGFU_ORDER_STATUS_AUTHORISED = "authorised"
-BANGFU_ORDER_STATUS_PAID = "paid"
-BANGFU_ORDER_STATUS_CANCELLED = "cancelled"
-OSCAR_INITIAL_ORDER_STATUS = BANGFU_ORDER_STATUS_AUTHORISED
+OSCAR_INITIAL_ORDER_STATUS = OrderStatus.AUTHORISED
 # A paid order is never cancelled as a whole: its parcels are, one by one,
 # each refunded and debited from its household's ledger (sellers.services).
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "authorised": ("paid", "cancelled"),
-    "paid": (),
-    "cancelled": (),
+    OrderStatus.AUTHORISED: (OrderStatus.PAID, OrderStatus.CANCELLED),
+    OrderStatus.PAID: (),
+    OrderStatus.CANCELLED: (),
 }
 # Delivery: each household's parcel costs a flat fee, free above a threshold.
 BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))

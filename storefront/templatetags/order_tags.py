@@ -1,17 +1,9 @@
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+
+from storefront.checkout.statuses import OrderStatus
 
 register = template.Library()
-
-# What each order status (settings' BANGFU_ORDER_STATUS_*) means to the buyer;
-# Oscar stores and shows the bare value ("paid").
-ORDER_STATUS_LABELS = {
-    settings.BANGFU_ORDER_STATUS_AUTHORISED: _("Payment being confirmed"),
-    settings.BANGFU_ORDER_STATUS_PAID: _("Paid"),
-    settings.BANGFU_ORDER_STATUS_CANCELLED: _("Cancelled"),
-}
 
 
 @register.filter
@@ -29,4 +21,6 @@ def order_status_path(order) -> str:
 @register.filter
 def order_status_label(order) -> str:
     """The order's status in the buyer's language (an unknown one as stored)."""
-    return ORDER_STATUS_LABELS.get(order.status, order.status)
+    if order.status in OrderStatus.values:
+        return OrderStatus(order.status).label
+    return order.status
