@@ -14,7 +14,6 @@ class AuditAction(models.TextChoices):
     PRODUCT_CHANGED = "product_changed", _("Product changed")
     PRODUCT_DEACTIVATED = "product_deactivated", _("Product taken off sale")
     PRODUCT_REACTIVATED = "product_reactivated", _("Product back on sale")
-    PRODUCTS_IMPORTED = "products_imported", _("Products imported")
     RECORD_CHANGED = "record_changed", _("Protected record changed")
     CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
