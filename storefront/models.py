@@ -209,7 +209,7 @@ class StoryReviewTask(Task):
     """A story's review by a reviewer of the household's own organisation.
 
     Approve is offered only while the household's consent is in force; the
-    approval publishes the story (storefront.stories.publish_workflow_state).
+    approval publishes the story (storefront.workflow_actions.publish_workflow_state).
     """
 
     admin_form_fields = Task.admin_form_fields

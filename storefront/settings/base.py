@@ -372,10 +372,6 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", "")
 STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "10"))
 STRIPE_WEBHOOK_TOLERANCE = 300
-# WeChat Pay and Alipay: Stripe does not offer them to mainland-China
-# merchants; kept behind a setting for a future provider.
-BANGFU_WECHAT_PAY_ENABLED = env_bool("BANGFU_WECHAT_PAY_ENABLED", False)
-BANGFU_ALIPAY_ENABLED = env_bool("BANGFU_ALIPAY_ENABLED", False)
 
 # Background tasks (django-tasks): imports and long exports, and Wagtail's own
 # (search and reference indexes). A database queue, worked by
