@@ -70,10 +70,9 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
         town = towns[number % len(towns)]
         household = services.household_create(
             organisation=organisation,
-            slug=f"bench-{number}",
+            nickname=f"bench-{number}",
             legal_name=f"测试{number}",
             public_name=f"农户{number}",
-            display_level=DisplayLevel.GIVEN_NAME,
             district=data.DISTRICT,
             town=town,
             village=f"{town[:2]}{number % 20}村",
@@ -132,11 +131,6 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
         values += [
             attribute_value(
                 product=product, attribute=attribute["unit"], value_text=unit
-            ),
-            attribute_value(
-                product=product,
-                attribute=attribute["origin_village"],
-                value_text=household.village,
             ),
             attribute_value(
                 product=product,

@@ -31,36 +31,6 @@ PYTHON = sys.executable
 PORT = 8765
 PG_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
 
-QUERY_COUNT = """
-import django, json, sys
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-client = Client(HTTP_HOST="127.0.0.1")
-client.cookies["sessionid"] = "bench"  # a personal page: never from the page cache
-counts = {}
-for url in sys.argv[1:]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        status = client.get(url).status_code
-    counts[url] = (status, len(ctx.captured_queries))
-print(json.dumps(counts))
-"""
-
-PICK_URLS = """
-import django, json
-django.setup()
-from oscar.core.loading import get_model
-from storefront.models import HouseholdStoryPage
-category = get_model("catalogue", "Category").objects.get(name="鲜鱼")
-product = get_model("catalogue", "Product").objects.filter(
-    stockrecords__num_in_stock__gt=0).order_by("id").first()
-story = HouseholdStoryPage.objects.live().order_by("path").first()
-print(json.dumps([category.get_absolute_url(), product.get_absolute_url(), story.url]))
-"""
-
-
 GUNICORN = ["-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"]
 
 
@@ -135,6 +105,19 @@ def prepare(db: str, workdir: Path, build: bool = True) -> dict:
     return env
 
 
+def probe(env: dict, *args: str):
+    """The JSON answer of bench/probes.py, run in the benchmark's environment."""
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.probes", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def wrk(url: str, duration: int, cookie: str = "") -> dict:
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
@@ -162,15 +145,7 @@ def to_ms(value: str) -> float:
 def bench(db: str, duration: int, rounds: int) -> list[tuple]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bangfu-bench-{db}-"))
     env = prepare(db, workdir)
-    picked = subprocess.run(
-        [PYTHON, "-c", PICK_URLS],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    category, product, story = json.loads(picked)
+    category, product, story = probe(env, "urls")
     pages = {
         "catalogue browse": "/shop/catalogue/",
         "category": category,
@@ -178,16 +153,7 @@ def bench(db: str, duration: int, rounds: int) -> list[tuple]:
         "household story": story,
         "baseline: bare Django view": "/bench/bare/",
     }
-    queries = json.loads(
-        subprocess.run(
-            [PYTHON, "-c", QUERY_COUNT, *pages.values()],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    queries = probe(env, "queries", *pages.values())
     command = [PYTHON, "-m", "gunicorn", *GUNICORN, "--access-logfile", "-"]
     with serve([*command, "storefront.wsgi"], env, "/bench/bare/", PORT):
         base = f"http://127.0.0.1:{PORT}"

@@ -14,7 +14,6 @@ import argparse
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +24,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import GUNICORN, PORT, PYTHON, ROOT, prepare, serve  # noqa: E402
+from bench.load import GUNICORN, PORT, PYTHON, prepare, probe, serve  # noqa: E402
 
 STRIPE_PORT = 8766
 ADDRESS = {
@@ -36,22 +35,6 @@ ADDRESS = {
     "first_name": "张三",
     "phone_number": "13912345678",
 }
-PICK_PRODUCTS = """
-import django, json
-django.setup()
-from oscar.core.loading import get_model
-StockRecord = get_model("partner", "StockRecord")
-StockRecord.objects.update(num_in_stock=100000, num_allocated=0)
-seen, ids = set(), []
-for product_id, partner_id in StockRecord.objects.order_by("id").values_list(
-        "product_id", "partner_id"):
-    if partner_id not in seen:
-        seen.add(partner_id)
-        ids.append(product_id)
-    if len(ids) == 2:
-        break
-print(json.dumps(ids))
-"""
 
 
 def csrf(session, html):
@@ -176,15 +159,7 @@ def bench(db, buyers, orders, rounds):
         "STRIPE_WEBHOOK_SECRET": "whsec_bench",
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
     }
-    products = subprocess.run(
-        [PYTHON, "-c", PICK_PRODUCTS],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    products = [int(p) for p in re.findall(r"\d+", products)]
+    products = probe(env, "products")
     stripe = [PYTHON, "-m", "storefront.checkout.devstripe", "--port", str(STRIPE_PORT)]
     state = ["--state-dir", str(workdir / "stripe")]
     server = [PYTHON, "-m", "gunicorn", *GUNICORN, "storefront.wsgi"]

@@ -10,6 +10,7 @@ one of 20 campaigns, 2 % of parcels cancelled and refunded the next day.
 Orders, lines, parcels and ledger entries are bulk-written as checkout and
 capture write them; the summaries are then rebuilt from the ledger
 (sellers.summaries.summaries_rebuild, timed) exactly as migration 0010 does.
+The data is made by bench/report_data.py.
 
 Measured, median of 5 after one warm-up, as a bureau officer gets them:
 the month report and the year report (whole page, chart included), the
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,252 +38,6 @@ from bench.load import PYTHON, ROOT, prepare  # noqa: E402
 END = datetime.date(2026, 11, 29)
 MONTH = ("2026-10-01", "2026-10-31")
 YEAR = ("2025-01-01", "2025-12-31")
-
-
-def generate(lines_wanted: int, rng: random.Random) -> dict:
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
-    from oscar.core.loading import get_model
-
-    from sellers.models import (
-        AssistanceCategory,
-        Campaign,
-        CampaignOrder,
-        Household,
-        HouseholdRecord,
-        LedgerEntry,
-        Organisation,
-        Parcel,
-        ParcelLine,
-    )
-
-    Partner = get_model("partner", "Partner")
-    StockRecord = get_model("partner", "StockRecord")
-    Product = get_model("catalogue", "Product")
-    ProductCategory = get_model("catalogue", "ProductCategory")
-    Order = get_model("order", "Order")
-    Line = get_model("order", "Line")
-
-    organisation = Organisation.objects.order_by("pk").first()
-    others = [
-        Organisation.objects.get_or_create(
-            slug=f"bench-org-{n}", defaults={"name": f"基准社工机构{n}"}
-        )[0]
-        for n in range(3)
-    ]
-    towns = ["统景镇", "木耳镇", "兴隆镇", "大盛镇", "茨竹镇", "古路镇"]
-    have = Household.objects.count()
-    partners = Partner.objects.bulk_create(
-        Partner(name=f"基准农户{n}", code=f"bench-p{n}") for n in range(have, 2000)
-    )
-    households = Household.objects.bulk_create(
-        Household(
-            partner=partner,
-            organisation=[organisation, *others][n % 4],
-            slug=f"bench-h{n}",
-            district="渝北区",
-            town=towns[n % len(towns)],
-            village=f"{towns[n % len(towns)][:2]}{n % 25}村",
-        )
-        for n, partner in enumerate(partners)
-    )
-    categories = list(AssistanceCategory.values)
-    HouseholdRecord.objects.bulk_create(
-        HouseholdRecord(
-            household=h,
-            legal_name="测试",
-            members=rng.randint(1, 6),
-            assistance_category=rng.choice(categories),
-        )
-        for h in households
-    )
-    # Two products per new household, in the demo's categories and class.
-    template = Product.objects.filter(stockrecords__isnull=False).order_by("pk").first()
-    category_ids = list(
-        ProductCategory.objects.values_list("category_id", flat=True).distinct()
-    )
-    products = Product.objects.bulk_create(
-        Product(
-            title=f"基准商品{h.pk}-{k}",
-            slug=f"bench-r{h.pk}-{k}",
-            product_class_id=template.product_class_id,
-            is_public=True,
-        )
-        for h in households
-        for k in range(2)
-    )
-    ProductCategory.objects.bulk_create(
-        ProductCategory(product=p, category_id=rng.choice(category_ids))
-        for p in products
-    )
-    StockRecord.objects.bulk_create(
-        StockRecord(
-            product=p,
-            partner_id=households[i // 2].partner_id,
-            partner_sku=f"bench-r{p.pk}",
-            price_currency="CNY",
-            price=Decimal(rng.randrange(800, 9000)) / 100,
-            num_in_stock=10**6,
-        )
-        for i, p in enumerate(products)
-    )
-    offers: dict[int, list] = {}
-    for record in StockRecord.objects.select_related("partner__household"):
-        household = getattr(record.partner, "household", None)
-        if household is not None:
-            offers.setdefault(household.pk, []).append(record)
-    household_ids = list(offers)
-    officer = get_user_model().objects.filter(is_superuser=True).first()
-    campaigns = Campaign.objects.bulk_create(
-        Campaign(
-            organisation=organisation,
-            name=f"基准推广{n}",
-            channel=["wechat_group", "wechat_article", "douyin_video", "market_stall"][
-                n % 4
-            ],
-            code=f"bench{n:03d}",
-            starts_on=END - datetime.timedelta(days=760),
-            ends_on=END,
-            created_by=officer,
-        )
-        for n in range(20)
-    )
-
-    # Orders in time order, so that each household's ledger runs 1, 2, 3…
-    # with its balance.
-    heads = {pk: (0, Decimal(0)) for pk in household_ids}
-    start = timezone.make_aware(
-        datetime.datetime.combine(END - datetime.timedelta(days=730), datetime.time())
-    )
-    seconds = 730 * 86400
-    made = {"orders": 0, "lines": 0, "parcels": 0, "refunds": 0}
-    # About 2.33 lines an order (1.75 households of 1.33 lines): order times
-    # spread evenly over the two years for that many orders, jittered.
-    expected = int(lines_wanted / 2.33) + 1
-    step = seconds / expected
-    times = [
-        min(seconds - 1, int(i * step + rng.random() * step))
-        for i in range(expected * 2)
-    ]
-    number = 0
-    while made["lines"] < lines_wanted:
-        chunk = times[number : number + 5000]
-        if not chunk:
-            break
-        orders, order_lines, parcels, entries, links, refunds = [], [], [], [], [], []
-        for offset in chunk:
-            number += 1
-            placed = start + datetime.timedelta(seconds=offset)
-            basket = []
-            for household in rng.sample(household_ids, rng.choice((1, 1, 2, 3))):
-                for record in rng.sample(offers[household], rng.choice((1, 1, 2))):
-                    basket.append((household, record, rng.choice((1, 1, 2, 3))))
-            if made["lines"] + len(basket) > lines_wanted:
-                basket = basket[: lines_wanted - made["lines"]]
-            if not basket:
-                break
-            made["lines"] += len(basket)
-            order = Order(
-                number=f"B{number:08d}",
-                currency="CNY",
-                total_incl_tax=0,
-                total_excl_tax=0,
-                shipping_incl_tax=0,
-                shipping_excl_tax=0,
-                status="Paid",
-                guest_email=f"buyer{rng.randrange(40000)}@example.com",
-                date_placed=placed,
-            )
-            orders.append((order, basket))
-        Order.objects.bulk_create([o for o, _b in orders])
-        for order, basket in orders:
-            per_household: dict[int, list] = {}
-            for household, record, quantity in basket:
-                line = Line(
-                    order=order,
-                    partner_id=record.partner_id,
-                    partner_name=record.partner.name,
-                    partner_sku=record.partner_sku,
-                    stockrecord=record,
-                    product_id=record.product_id,
-                    title="基准商品",
-                    quantity=quantity,
-                    line_price_incl_tax=record.price * quantity,
-                    line_price_excl_tax=record.price * quantity,
-                    line_price_before_discounts_incl_tax=record.price * quantity,
-                    line_price_before_discounts_excl_tax=record.price * quantity,
-                    unit_price_incl_tax=record.price,
-                    unit_price_excl_tax=record.price,
-                    num_allocated=quantity,
-                )
-                order_lines.append(line)
-                per_household.setdefault(household, []).append(line)
-            total = Decimal(0)
-            for household, its_lines in per_household.items():
-                goods = sum(line.line_price_incl_tax for line in its_lines)
-                delivery = Decimal(0) if goods >= 99 else Decimal(10)
-                total += goods + delivery
-                cancelled = rng.random() < 0.02
-                parcel = Parcel(
-                    order=order,
-                    household_id=household,
-                    goods_total=goods,
-                    delivery_charge=delivery,
-                    status="cancelled" if cancelled else "delivered",
-                    refunded=goods + delivery if cancelled else 0,
-                )
-                parcels.append((parcel, its_lines, cancelled, order.date_placed))
-            order.total_incl_tax = order.total_excl_tax = total
-            if rng.random() < 0.1:
-                links.append(CampaignOrder(order=order, campaign=rng.choice(campaigns)))
-        Order.objects.bulk_update(
-            [o for o, _b in orders], ["total_incl_tax", "total_excl_tax"]
-        )
-        Line.objects.bulk_create(order_lines, batch_size=2000)
-        Parcel.objects.bulk_create([p for p, *_rest in parcels], batch_size=2000)
-        parcel_lines = []
-        for parcel, its_lines, cancelled, placed in parcels:
-            parcel_lines += [ParcelLine(parcel=parcel, line=line) for line in its_lines]
-            share = parcel.goods_total + parcel.delivery_charge
-            seq, balance = heads[parcel.household_id]
-            heads[parcel.household_id] = (seq + 1, balance + share)
-            entries.append(
-                LedgerEntry(
-                    household_id=parcel.household_id,
-                    seq=seq + 1,
-                    kind="sale",
-                    amount=share,
-                    balance=balance + share,
-                    parcel=parcel,
-                    created_at=placed + datetime.timedelta(minutes=5),
-                )
-            )
-            if cancelled:
-                refunds.append((parcel, share, placed + datetime.timedelta(days=1)))
-        for parcel, share, when in refunds:
-            seq, balance = heads[parcel.household_id]
-            heads[parcel.household_id] = (seq + 1, balance - share)
-            entries.append(
-                LedgerEntry(
-                    household_id=parcel.household_id,
-                    seq=seq + 1,
-                    kind="refund",
-                    amount=-share,
-                    balance=balance - share,
-                    parcel=parcel,
-                    created_at=when,
-                )
-            )
-        ParcelLine.objects.bulk_create(parcel_lines, batch_size=2000)
-        with transaction.atomic():
-            LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-        CampaignOrder.objects.bulk_create(links, batch_size=2000)
-        made["orders"] += len(orders)
-        made["parcels"] += len(parcels)
-        made["refunds"] += len(refunds)
-        print(f"  {made['lines']:,} lines", file=sys.stderr)
-    return made
 
 
 def _counts() -> dict:
@@ -310,6 +64,7 @@ def inner(lines: int, reuse: bool = False) -> dict:
     from django.test.utils import CaptureQueriesContext
     from oscar.core.loading import get_model
 
+    from bench.report_data import generate
     from sellers.summaries import summaries_rebuild
 
     if reuse:  # measure again on the data of the last PostgreSQL run
@@ -317,7 +72,7 @@ def inner(lines: int, reuse: bool = False) -> dict:
         get_user_model().objects.filter(username="bench-officer").delete()
     else:
         began = time.perf_counter()
-        made = generate(lines, random.Random(2026))
+        made = generate(lines, random.Random(2026), END)
         generated = time.perf_counter() - began
         began = time.perf_counter()
         summaries_rebuild()
