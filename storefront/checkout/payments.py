@@ -88,45 +88,60 @@ def payment_authorize(
     order_number = str(order_number)  # Oscar's generator gives an int
     amount_fen = to_fen(amount)
     client = stripe_client()
+    payment = _payment_get_or_create(order_number, amount_fen)
+    if payment.payment_intent_id:
+        intent = _intent_reuse(client, payment, amount_fen, payment_method)
+        if intent is not None:
+            return _record(payment, intent), intent.client_secret
+    intent = _intent_create(client, order_number, amount_fen, payment_method)
+    return _intent_claim(client, payment, intent, amount_fen)
+
+
+def _payment_get_or_create(order_number: str, amount_fen: int) -> StripePayment:
     try:
         payment, _created = StripePayment.objects.get_or_create(
             order_number=order_number, defaults={"amount_fen": amount_fen}
         )
     except IntegrityError:
         payment = StripePayment.objects.get(order_number=order_number)
+    return payment
 
-    if payment.payment_intent_id:
-        intent = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
-        if intent.status == PaymentStatus.SUCCEEDED or (
-            intent.status == PaymentStatus.REQUIRES_CAPTURE
-            and intent.amount == amount_fen
-        ):
-            return _record(payment, intent), intent.client_secret
-        if intent.amount == amount_fen and intent.status in (
-            PaymentStatus.REQUIRES_PAYMENT_METHOD,
-            PaymentStatus.REQUIRES_ACTION,
-        ):
-            intent = _call(
-                client.v1.payment_intents.confirm,
-                intent.id,
-                params={"payment_method": payment_method},
-            )
-            return _record(payment, intent), intent.client_secret
-        # The basket changed since: this intent can no longer be captured.
-        if intent.status != PaymentStatus.CANCELED:
-            _call(client.v1.payment_intents.cancel, intent.id)
-        # Only the intent just cancelled is forgotten, never one that a
-        # simultaneous request has stored meanwhile.
-        StripePayment.objects.filter(pk=payment.pk, payment_intent_id=intent.id).update(
-            payment_intent_id=None,
-            amount_fen=amount_fen,
-            status=PaymentStatus.REQUIRES_PAYMENT_METHOD,
+
+def _intent_reuse(client, payment, amount_fen: int, payment_method: str):
+    """The order's intent if it still serves this amount (confirmed with the
+    new card if it awaits one); else it is cancelled and forgotten: None."""
+    intent = _call(client.v1.payment_intents.retrieve, payment.payment_intent_id)
+    if intent.status == PaymentStatus.SUCCEEDED or (
+        intent.status == PaymentStatus.REQUIRES_CAPTURE and intent.amount == amount_fen
+    ):
+        return intent
+    if intent.amount == amount_fen and intent.status in (
+        PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        PaymentStatus.REQUIRES_ACTION,
+    ):
+        return _call(
+            client.v1.payment_intents.confirm,
+            intent.id,
+            params={"payment_method": payment_method},
         )
-        payment.refresh_from_db()
-        if payment.payment_intent_id:
-            raise PaymentUnavailable(_("Please try again."))
+    # The basket changed since: this intent can no longer be captured.
+    if intent.status != PaymentStatus.CANCELED:
+        _call(client.v1.payment_intents.cancel, intent.id)
+    # Only the intent just cancelled is forgotten, never one that a
+    # simultaneous request has stored meanwhile.
+    StripePayment.objects.filter(pk=payment.pk, payment_intent_id=intent.id).update(
+        payment_intent_id=None,
+        amount_fen=amount_fen,
+        status=PaymentStatus.REQUIRES_PAYMENT_METHOD,
+    )
+    payment.refresh_from_db()
+    if payment.payment_intent_id:
+        raise PaymentUnavailable(_("Please try again."))
+    return None
 
-    intent = _call(
+
+def _intent_create(client, order_number: str, amount_fen: int, payment_method: str):
+    return _call(
         client.v1.payment_intents.create,
         params={
             "amount": amount_fen,
@@ -142,8 +157,14 @@ def payment_authorize(
             "idempotency_key": f"bangfu-{order_number}-{amount_fen}-{payment_method}"
         },
     )
-    # A second, simultaneous click may have stored its intent first: keep
-    # that one and cancel ours, so the order never has two live intents.
+
+
+def _intent_claim(
+    client, payment, intent, amount_fen: int
+) -> tuple[StripePayment, str]:
+    """Store a new intent as the order's, unless a second, simultaneous click
+    stored its own first: keep that one and cancel ours, so the order never
+    has two live intents."""
     claimed = StripePayment.objects.filter(
         pk=payment.pk, payment_intent_id__isnull=True
     ).update(payment_intent_id=intent.id, amount_fen=amount_fen)
