@@ -25,6 +25,15 @@ def mainland_mobile(value) -> PhoneNumber | None:
     return None
 
 
+def phone_cn(number) -> str:
+    """A mainland number as its owner writes it (13912345678); others as stored."""
+    if not number:
+        return ""
+    if getattr(number, "country_code", None) == 86:
+        return str(number.national_number)
+    return str(number)
+
+
 def mask_phone(value) -> str:
     """138****5678: enough for its owner to recognise, nothing for anyone else."""
     number = mainland_mobile(value)

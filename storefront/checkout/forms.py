@@ -1,20 +1,19 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 from oscar.core.loading import get_model
 from phonenumber_field.phonenumber import to_python as phone_number_parse
 
-from storefront.templatetags.address_tags import phone_cn
+from storefront.accounts.phones import (
+    NOT_A_MAINLAND_MOBILE,
+    MainlandMobileField,
+    mainland_mobile,
+    phone_cn,
+)
 
 from . import regions
 
 Country = get_model("address", "Country")
-
-from storefront.accounts.phones import MainlandMobileField
-
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def _choices(divisions):
@@ -128,17 +127,10 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
     def clean(self):
         cleaned_data = super().clean()
         number = cleaned_data.get("phone_number")
-        if not (
-            number
-            and getattr(number, "country_code", None) == 86
-            and MAINLAND_MOBILE.match(str(number.national_number))
-        ):
+        if not (number and mainland_mobile(number)):
             # One message, whatever Oscar's own phone check said before it.
             self.errors.pop("phone_number", None)
-            self.add_error(
-                "phone_number",
-                _("Please enter a mainland China mobile number, e.g. 13912345678."),
-            )
+            self.add_error("phone_number", NOT_A_MAINLAND_MOBILE)
         if {"province", "city", "district"} <= cleaned_data.keys():
             for field, attribute in (
                 ("province", "state"),

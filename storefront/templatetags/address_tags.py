@@ -1,15 +1,8 @@
 from django import template
 
+from storefront.accounts.phones import phone_cn
+
 register = template.Library()
-
-
-def phone_cn(number) -> str:
-    """A mainland number as its owner writes it (13912345678); others as stored."""
-    if not number:
-        return ""
-    if getattr(number, "country_code", None) == 86:
-        return str(number.national_number)
-    return str(number)
 
 
 @register.filter

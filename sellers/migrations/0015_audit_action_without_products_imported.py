@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sellers', '0013_clock_defaults'),
+        ('sellers', '0014_sms_messages'),
     ]
 
     operations = [
