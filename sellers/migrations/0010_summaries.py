@@ -9,9 +9,9 @@ from django.db import migrations, models
 def rebuild(apps, schema_editor):
     """Sum the existing ledger into day, month and year rows, as the services
     now do (recording each parcel line's category and certification)."""
-    from sellers.summaries import summaries_rebuild
+    from sellers.migrations._summaries_rebuild import rebuild_0010
 
-    summaries_rebuild(apps)
+    rebuild_0010(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -6,9 +6,9 @@ from django.db import migrations, models
 def rebuild(apps, schema_editor):
     """Payouts now count on the day they were paid, not the day they were
     recorded, and parcels refunded in full are taken off: sum again."""
-    from sellers.summaries import summaries_rebuild
+    from sellers.migrations._summaries_rebuild import rebuild_0012
 
-    summaries_rebuild(apps)
+    rebuild_0012(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
