@@ -9,8 +9,8 @@ households per order, 1–2 lines each, 40,000 buyers, one order in ten through
 one of 20 campaigns, 2 % of parcels cancelled and refunded the next day.
 Orders, lines, parcels and ledger entries are bulk-written as checkout and
 capture write them; the summaries are then rebuilt from the ledger
-(sellers.summaries.summaries_rebuild, timed) exactly as migration 0010 does.
-The data is made by bench/report_data.py.
+(sellers.ledger.summaries.summaries_rebuild, timed), as migrations 0010 and
+0012 do with their frozen copies of it. The data is made by bench/report_data.py.
 
 Measured, median of 5 after one warm-up, as a bureau officer gets them:
 the month report and the year report (whole page, chart included), the
@@ -65,7 +65,7 @@ def inner(lines: int, reuse: bool = False) -> dict:
     from oscar.core.loading import get_model
 
     from bench.report_data import generate
-    from sellers.summaries import summaries_rebuild
+    from sellers.ledger.summaries import summaries_rebuild
 
     if reuse:  # measure again on the data of the last PostgreSQL run
         made, generated, rebuilt = _counts(), 0.0, 0.0

@@ -17,12 +17,17 @@ class CatalogConfig(apps.CatalogueConfig):
         from oscar.apps.analytics.receivers import receive_product_view
         from oscar.apps.catalogue.signals import product_viewed
 
-        from . import views
+        from sellers.ledger.summaries import line_facts_register
+
+        from . import selectors, views
 
         # Oscar counts every product view with an UPDATE of one shared row:
         # under load on SQLite that write locks the database (2–5% of product
         # pages answered 500 "database is locked" with two workers).
         product_viewed.disconnect(receive_product_view)
+        # The bureau's sales by category read what a product line counted
+        # under when it was sold; sellers may not import the catalogue.
+        line_facts_register(selectors.product_sale_facts)
 
         self.household_view = views.HouseholdProductsView
         self.village_view = views.VillageProductsView

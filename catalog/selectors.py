@@ -1,6 +1,7 @@
 """Reads of the catalogue for our listings: plain ORM, constant query count."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -12,6 +13,7 @@ from sellers.public import NAMED_LEVELS
 from .models import ProductCertificate, ProductImport
 
 Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 ProductImage = get_model("catalogue", "ProductImage")
 
@@ -116,6 +118,34 @@ def certificate_get_valid(*, product) -> ProductCertificate | None:
         .order_by("-valid_until")
         .first()
     )
+
+
+def product_sale_facts(
+    *, sales: set[tuple[int, datetime.date]]
+) -> dict[tuple[int, datetime.date], tuple[int | None, bool]]:
+    """Per (product id, day it was sold): the category it counts under in the
+    bureau's reports, the deepest it is in (鲜鱼, not 农产品), and whether a
+    certificate of it was valid that day. Two queries however many."""
+    products = {product for product, _day in sales}
+    category: dict[int, int] = {}
+    for product, category_id in (
+        ProductCategory.objects.filter(product_id__in=products)
+        .order_by("product_id", "-category__depth", "category_id")
+        .values_list("product_id", "category_id")
+    ):
+        category.setdefault(product, category_id)
+    certificates = defaultdict(list)
+    for product, start, end in ProductCertificate.objects.filter(
+        product_id__in=products
+    ).values_list("product_id", "valid_from", "valid_until"):
+        certificates[product].append((start, end))
+    return {
+        (product, day): (
+            category.get(product),
+            any(start <= day <= end for start, end in certificates[product]),
+        )
+        for product, day in sales
+    }
 
 
 def household_listing(*, household) -> QuerySet:

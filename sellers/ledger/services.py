@@ -24,9 +24,9 @@ from sellers.models import (
     Payout,
 )
 from sellers.notifications import Recipient, notify
-from sellers.summaries import summaries_add
 
 from ..fulfilment.notices import parcel_context
+from .summaries import summaries_add
 
 Partner = get_model("partner", "Partner")
 

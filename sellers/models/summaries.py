@@ -18,7 +18,7 @@ class Span(models.TextChoices):
 class IncomeDay(models.Model):
     """A household's ledger summed per day, month and year (Asia/Shanghai).
 
-    Written by sellers.summaries in the transaction that adds the entries,
+    Written by sellers.ledger.summaries in the transaction that adds the entries,
     under the household's lock, so it never disagrees with the ledger
     (reconcile_ledger proves it). A report reads year rows for the whole
     years of its period, month rows for the whole months around them and day

@@ -23,7 +23,7 @@ from sellers.models import (
     ReportExport,
     SalesCell,
 )
-from sellers.summaries import summaries_rebuild
+from sellers.ledger.summaries import summaries_rebuild
 from tests import factories
 from tests.sellers import helpers
 
