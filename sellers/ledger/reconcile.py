@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from oscar.core.loading import get_model
@@ -21,7 +22,7 @@ from sellers.models import (
     Settlement,
     Span,
 )
-from sellers.reporting.periods import money
+from sellers.reporting.periods import ZERO, money
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
@@ -41,28 +42,41 @@ def _by_household(rows) -> dict[int, Decimal]:
     return totals
 
 
-def ledger_reconcile(
-    *, paid_order_numbers, stripe_refunds: dict[str, Decimal]
-) -> LedgerReconciliation:
-    """The ledger against the order records and the payment provider, per household.
+class _Books:
+    """What the checks compare: the records given, and the ledger's totals
+    and the records' figures, each read once, when a check first asks."""
 
-    `paid_order_numbers` (a query set or a set) are the orders whose payment
-    the provider captured;
-    `stripe_refunds` the amounts it refunded per reference ("parcel-<id>").
-    Checks: each household's entries are numbered 1…n with balances that add
-    up; sales = the paid orders' line amounts (+ delivery where the household
-    ships) by household; refunds = the shares of cancelled parcels (but
-    those whose loss the agency bore); at the provider, each parcel refunded
-    what it records (a cancelled one its total, in one refund or with parts
-    refunded before) and nothing else; payouts = the payouts recorded; every
-    paid order's parcels add up to the order's total.
-    """
-    report = LedgerReconciliation()
-    problem = report.problems.append
-    zero = Decimal("0.00")
+    def __init__(self, paid_order_numbers, stripe_refunds: dict[str, Decimal]):
+        self.paid_order_numbers = paid_order_numbers
+        self.stripe_refunds = stripe_refunds
+        self.entries_checked = 0
 
-    # 1. The chain: 1, 2, 3… with balance = previous balance + amount, and
-    # payouts so far = previous + this payout.
+    @cached_property
+    def paid_parcels(self):
+        return Parcel.objects.filter(order__number__in=self.paid_order_numbers)
+
+    @cached_property
+    def households(self) -> dict[int, int]:
+        """Household id → its partner's id."""
+        return dict(Household.objects.values_list("id", "partner_id"))
+
+    @cached_property
+    def ledger(self) -> dict[tuple[int, str], Decimal]:
+        """The entries' total per household and kind."""
+        kinds = (
+            LedgerEntry.objects.values("household_id", "kind")
+            .annotate(total=Sum("amount"))
+            .values_list("household_id", "kind", "total")
+        )
+        return {
+            (household_id, kind): money(total) for household_id, kind, total in kinds
+        }
+
+
+def chain_check(books: _Books) -> list[str]:
+    """Each household's entries are numbered 1, 2, 3… with balance = previous
+    balance + amount, and payouts so far = previous + this payout."""
+    problems = []
     previous: tuple[int, int, Decimal, Decimal] | None = None
     entries = LedgerEntry.objects.order_by("household_id", "seq").values_list(
         "household_id", "seq", "kind", "amount", "balance", "payouts_total"
@@ -70,43 +84,64 @@ def ledger_reconcile(
     for household_id, seq, kind, amount, balance, paid in entries.iterator(
         chunk_size=5000
     ):
-        report.entries_checked += 1
-        payout = -amount if kind == EntryKind.PAYOUT else Decimal("0.00")
+        books.entries_checked += 1
+        payout = -amount if kind == EntryKind.PAYOUT else ZERO
         expected = (1, amount, payout)
         if previous and previous[0] == household_id:
             expected = (previous[1] + 1, previous[2] + amount, previous[3] + payout)
         if (seq, balance, paid) != expected:
-            problem(
+            problems.append(
                 f"household {household_id}: entry {seq} breaks the chain "
                 f"(expected no. {expected[0]}, balance {expected[1]}, paid out "
                 f"{expected[2]}; found balance {balance}, paid out {paid})"
             )
         previous = (household_id, seq, balance, paid)
+    return problems
 
-    # 2. Sales against paid order lines (and delivery the household keeps).
-    paid_lines = Line.objects.filter(order__number__in=paid_order_numbers)
+
+def records_check(books: _Books) -> list[str]:
+    """Per household: sales = the paid orders' line amounts (+ delivery where
+    the household ships); refunds = the shares of cancelled parcels (but
+    those whose loss the agency bore); payouts = the payouts recorded."""
+    paid_lines = Line.objects.filter(order__number__in=books.paid_order_numbers)
     line_totals = _by_household(
         paid_lines.values("partner_id")
         .annotate(total=Sum("line_price_incl_tax"))
         .values_list("partner_id", "total")
     )
-    paid_parcels = Parcel.objects.filter(order__number__in=paid_order_numbers)
     delivery_kept = _by_household(
-        paid_parcels.filter(household_ships=True)
+        books.paid_parcels.filter(household_ships=True)
         .values("household_id")
         .annotate(total=Sum("delivery_charge"))
         .values_list("household_id", "total")
     )
-    households = dict(Household.objects.values_list("id", "partner_id"))
-    report.households_checked = len(households)
-    kinds = (
-        LedgerEntry.objects.values("household_id", "kind")
+    refunded_shares = _refunded_shares(books.paid_parcels)
+    payouts = _by_household(
+        Payout.objects.values("household_id")
         .annotate(total=Sum("amount"))
-        .values_list("household_id", "kind", "total")
+        .values_list("household_id", "total")
     )
-    ledger: dict[tuple[int, str], Decimal] = {
-        (household_id, kind): money(total) for household_id, kind, total in kinds
-    }
+    problems = []
+    for household_id, partner_id in sorted(books.households.items()):
+        expected = {
+            EntryKind.SALE: line_totals.get(partner_id, ZERO)
+            + delivery_kept.get(household_id, ZERO),
+            EntryKind.REFUND: -refunded_shares.get(household_id, ZERO),
+            EntryKind.PAYOUT: -payouts.get(household_id, ZERO),
+        }
+        for kind, amount in expected.items():
+            found = books.ledger.get((household_id, kind), ZERO)
+            if found != amount:
+                problems.append(
+                    f"household {household_id}: {kind} entries total {found}, "
+                    f"the records say {amount}"
+                )
+    return problems
+
+
+def _refunded_shares(paid_parcels) -> dict[int, Decimal]:
+    """Per household: its shares of the cancelled parcels, but those whose
+    loss the agency bore."""
     cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
     absorbed = set(
         ParcelEvent.objects.filter(
@@ -115,72 +150,71 @@ def ledger_reconcile(
             settlement=Settlement.ABSORBED,
         ).values_list("parcel_id", flat=True)
     )
-    refunded_shares = _by_household(
+    return _by_household(
         (parcel.household_id, parcel.household_share)
         for parcel in cancelled
         if parcel.pk not in absorbed
     )
-    payouts = _by_household(
-        Payout.objects.values("household_id")
-        .annotate(total=Sum("amount"))
-        .values_list("household_id", "total")
-    )
-    for household_id, partner_id in sorted(households.items()):
-        expected = {
-            EntryKind.SALE: line_totals.get(partner_id, zero)
-            + delivery_kept.get(household_id, zero),
-            EntryKind.REFUND: -refunded_shares.get(household_id, zero),
-            EntryKind.PAYOUT: -payouts.get(household_id, zero),
-        }
-        for kind, amount in expected.items():
-            found = ledger.get((household_id, kind), zero)
-            if found != amount:
-                problem(
-                    f"household {household_id}: {kind} entries total {found}, "
-                    f"the records say {amount}"
-                )
 
-    # 3. Refunds at the provider: each parcel (references "parcel-<id>" and
-    # "parcel-<id>-part-<n>") refunded what it records, a cancelled one its
-    # total; no refund for a parcel that records none.
-    at_provider: dict[str, Decimal] = defaultdict(lambda: zero)
-    for reference, amount in stripe_refunds.items():
+
+def provider_refunds_check(books: _Books) -> list[str]:
+    """At the provider, each parcel (references "parcel-<id>" and
+    "parcel-<id>-part-<n>") refunded what it records, a cancelled one its
+    total (in one refund or with parts refunded before); no refund for a
+    parcel that records none."""
+    at_provider: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for reference, amount in books.stripe_refunds.items():
         at_provider["-".join(reference.split("-")[:2])] += amount
     refunded_parcels = {
         f"parcel-{p.pk}": p
-        for p in paid_parcels.filter(
+        for p in books.paid_parcels.filter(
             Q(status=ParcelStatus.CANCELLED) | Q(refunded__gt=0)
         ).select_related("order")
     }
+    problems = []
     for reference, parcel in refunded_parcels.items():
         should = parcel.total if parcel.status == ParcelStatus.CANCELLED else None
         if at_provider[reference] != parcel.refunded or should not in (
             None,
             parcel.refunded,
         ):
-            problem(
+            problems.append(
                 f"parcel {parcel.pk} (order {parcel.order.number}): refunded "
                 f"{at_provider[reference]} at the provider and {parcel.refunded} "
                 f"recorded, its total is {parcel.total}"
             )
     for reference in sorted(set(at_provider) - set(refunded_parcels)):
-        problem(f"refund {reference} at the provider has no refunded paid parcel")
+        problems.append(
+            f"refund {reference} at the provider has no refunded paid parcel"
+        )
+    return problems
 
-    # 4. Every paid order is split into parcels without a fen lost.
+
+def order_split_check(books: _Books) -> list[str]:
+    """Every paid order is split into parcels without a fen lost."""
     orders = (
-        Order.objects.filter(number__in=paid_order_numbers)
+        Order.objects.filter(number__in=books.paid_order_numbers)
         .annotate(
             parcels_total=Sum("parcels__goods_total") + Sum("parcels__delivery_charge")
         )
         .values_list("number", "total_incl_tax", "parcels_total")
     )
+    problems = []
     for number, total, parcels_total in orders:
         parcels_total = money(parcels_total)
         if parcels_total != total:
-            problem(f"order {number}: parcels add up to {parcels_total}, not {total}")
+            problems.append(
+                f"order {number}: parcels add up to {parcels_total}, not {total}"
+            )
+    return problems
 
-    # 5. The day and month sums the reports read agree with the ledger, and
-    # the sales cells and order counts with them.
+
+SPANS = ((Span.DAY, "daily"), (Span.MONTH, "monthly"), (Span.YEAR, "yearly"))
+
+
+def income_summaries_check(books: _Books) -> list[str]:
+    """The day, month and year sums the reports read agree with the ledger
+    per household, and the sales by category with them."""
     # Parcels sold: credited less refunded in full (as units are).
     sale_counts = dict(
         LedgerEntry.objects.filter(kind__in=(EntryKind.SALE, EntryKind.REFUND))
@@ -191,11 +225,8 @@ def ledger_reconcile(
         )
         .values_list("household_id", "n")
     )
-    for span, word in (
-        (Span.DAY, "daily"),
-        (Span.MONTH, "monthly"),
-        (Span.YEAR, "yearly"),
-    ):
+    problems = []
+    for span, word in SPANS:
         summed = (
             IncomeDay.objects.filter(span=span)
             .values("household_id")
@@ -214,53 +245,103 @@ def ledger_reconcile(
             .values("household_id")
             .annotate(sales=Sum("sales"), refunds=Sum("refunds"))
         }
-        for household_id in sorted(households):
-            row = days.get(household_id, {})
-            expected = {
-                "sales": ledger.get((household_id, EntryKind.SALE), zero),
-                "refunds": -ledger.get((household_id, EntryKind.REFUND), zero),
-                "corrections": ledger.get((household_id, EntryKind.CORRECTION), zero),
-                "payouts": -ledger.get((household_id, EntryKind.PAYOUT), zero),
-                "parcels": sale_counts.get(household_id, 0),
-            }
-            for name, amount in expected.items():
-                found = row.get(name) or 0
-                found = found if name == "parcels" else money(found)
-                if found != amount:
-                    problem(
-                        f"household {household_id}: {word} {name} total {found}, "
-                        f"the ledger says {amount}"
-                    )
-            for name in ("sales", "refunds"):
-                found = money(cells.get(household_id, {}).get(name))
-                if found != expected[name]:
-                    problem(
-                        f"household {household_id}: {word} {name} by category "
-                        f"{found}, the ledger says {expected[name]}"
-                    )
-        paid_orders = (
-            LedgerEntry.objects.filter(kind=EntryKind.SALE)
-            .values("parcel__order_id")
-            .distinct()
-            .count()
-        )
-        counted = OrderCell.objects.filter(span=span).aggregate(
-            n=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds")
-        )
-        if (counted["n"] or 0) != paid_orders:
-            problem(
-                f"{word} orders {counted['n'] or 0}, the ledger credits {paid_orders}"
+        for household_id in sorted(books.households):
+            problems += _household_summaries(
+                books,
+                household_id,
+                word,
+                row=days.get(household_id, {}),
+                cells=cells.get(household_id, {}),
+                parcels=sale_counts.get(household_id, 0),
             )
-        for name, kind, sign in (
-            ("sales", EntryKind.SALE, 1),
-            ("refunds", EntryKind.REFUND, -1),
-        ):
-            expected = sign * sum(
-                (v for (_h, k), v in ledger.items() if k == kind), zero
+        problems += _buyer_summaries(books, span, word)
+    return problems
+
+
+def _household_summaries(books, household_id, word, *, row, cells, parcels):
+    """A household's summed rows of one span against its ledger."""
+    ledger = books.ledger
+    expected = {
+        "sales": ledger.get((household_id, EntryKind.SALE), ZERO),
+        "refunds": -ledger.get((household_id, EntryKind.REFUND), ZERO),
+        "corrections": ledger.get((household_id, EntryKind.CORRECTION), ZERO),
+        "payouts": -ledger.get((household_id, EntryKind.PAYOUT), ZERO),
+        "parcels": parcels,
+    }
+    problems = []
+    for name, amount in expected.items():
+        found = row.get(name) or 0
+        found = found if name == "parcels" else money(found)
+        if found != amount:
+            problems.append(
+                f"household {household_id}: {word} {name} total {found}, "
+                f"the ledger says {amount}"
             )
-            if money(counted[name]) != expected:
-                problem(
-                    f"{word} {name} by buyer {money(counted[name])}, "
-                    f"the ledger says {expected}"
-                )
+    for name in ("sales", "refunds"):
+        found = money(cells.get(name))
+        if found != expected[name]:
+            problems.append(
+                f"household {household_id}: {word} {name} by category "
+                f"{found}, the ledger says {expected[name]}"
+            )
+    return problems
+
+
+def _buyer_summaries(books, span, word) -> list[str]:
+    """The buyers' rows of one span: orders paid, sales and refunds."""
+    paid_orders = (
+        LedgerEntry.objects.filter(kind=EntryKind.SALE)
+        .values("parcel__order_id")
+        .distinct()
+        .count()
+    )
+    counted = OrderCell.objects.filter(span=span).aggregate(
+        n=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds")
+    )
+    problems = []
+    if (counted["n"] or 0) != paid_orders:
+        problems.append(
+            f"{word} orders {counted['n'] or 0}, the ledger credits {paid_orders}"
+        )
+    for name, kind, sign in (
+        ("sales", EntryKind.SALE, 1),
+        ("refunds", EntryKind.REFUND, -1),
+    ):
+        expected = sign * sum(
+            (v for (_h, k), v in books.ledger.items() if k == kind), ZERO
+        )
+        if money(counted[name]) != expected:
+            problems.append(
+                f"{word} {name} by buyer {money(counted[name])}, "
+                f"the ledger says {expected}"
+            )
+    return problems
+
+
+# In the order their findings are reported.
+CHECKS = [
+    chain_check,
+    records_check,
+    provider_refunds_check,
+    order_split_check,
+    income_summaries_check,
+]
+
+
+def ledger_reconcile(
+    *, paid_order_numbers, stripe_refunds: dict[str, Decimal]
+) -> LedgerReconciliation:
+    """The ledger against the order records and the payment provider, per
+    household: every check of CHECKS, in order, and what each found.
+
+    `paid_order_numbers` (a query set or a set) are the orders whose payment
+    the provider captured; `stripe_refunds` the amounts it refunded per
+    reference ("parcel-<id>").
+    """
+    books = _Books(paid_order_numbers, stripe_refunds)
+    report = LedgerReconciliation()
+    for check in CHECKS:
+        report.problems += check(books)
+    report.households_checked = len(books.households)
+    report.entries_checked = books.entries_checked
     return report
