@@ -1,10 +1,4 @@
-"""Background work of the sellers app (django-tasks, as catalog.tasks)."""
+"""The old home of the sellers' tasks. A task is queued by its dotted path:
+rows queued before sellers.reporting.tasks took it still name this one."""
 
-from django_tasks import task
-
-from . import exports
-
-
-@task()
-def report_export_run(export_id: int) -> None:
-    exports.export_run(export_id)
+from sellers.reporting.tasks import report_export_run  # noqa: F401

@@ -6,9 +6,9 @@ import datetime
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from sellers import charts
 from sellers.campaigns.cookie import cookie_set
 from sellers.campaigns.selectors import campaign_get_running
+from sellers.reporting import charts
 from sellers.reporting.impact import public_impact
 
 

@@ -1,11 +1,14 @@
-"""The bureau's figures, read from the ledger's summaries (sellers.summaries).
+"""The bureau's figures, read from the ledger's summaries
+(sellers.ledger.summaries); by product category in .categories, by campaign
+and channel in .buyers.
 
 Every amount here is income that reached households: sales less refunds
 (with corrections where the figure is per household). Periods are inclusive
-date ranges in Asia/Shanghai. A report reads the month rows of the whole
-months in its period and the day rows of the days at its ends, never order
-lines, so its cost follows households × months, not sales; and it issues the
-same dozen queries whatever the period or the data.
+date ranges in Asia/Shanghai. A report reads the year rows of the whole years
+in its period, month rows for the whole months around them and day rows for
+the days at either end (periods.span_filter), never order lines, so its cost
+follows households × months, not sales; and it issues the same queries
+whatever the data.
 
 Protected facts (people in a household, assistance category) are read for
 aggregates only and never leave this module beside a household.
@@ -20,21 +23,18 @@ from django.utils.translation import gettext as _
 
 from sellers.models import (
     AssistanceCategory,
-    Campaign,
-    CampaignChannel,
     Household,
     IncomeDay,
     MemberRole,
     OrderCell,
-    SalesCell,
     Span,
 )
 
 from .balances import household_balances
+from .buyers import BOUGHT, buyer_sets, campaign_rows, campaign_sums, channel_rows
+from .categories import category_rows, sales_cells
 from .periods import INCOME, ZERO, Period, _next_month, money, span_filter
 
-# A buyer row of a day with a refund only: not a buyer of that period.
-BOUGHT = Q(orders__gt=0)
 # Groups of fewer households than this are merged before anyone outside the
 # bureau sees them, and assistance categories even for the bureau.
 SMALLEST_GROUP = 5
@@ -143,21 +143,6 @@ class Report:
             "paid": sum(row["paid"] or 0 for row in self._campaign_rows),
             "buyers": len(self._buyers["all"]),
         }
-
-    @cached_property
-    def _buyers(self) -> dict:
-        """The period's buyers, and per campaign (None: without one)."""
-        pairs = (
-            OrderCell.objects.filter(self.rows, BOUGHT)
-            .values_list("campaign_id", "buyer")
-            .distinct()
-            .order_by()
-        )
-        everyone, by_campaign = set(), defaultdict(set)
-        for campaign, buyer in pairs:
-            everyone.add(buyer)
-            by_campaign[campaign].add(buyer)
-        return {"all": everyone, "campaigns": by_campaign}
 
     @cached_property
     def totals(self) -> dict:
@@ -270,140 +255,39 @@ class Report:
         )
 
     @cached_property
-    def _cells(self) -> list[dict]:
-        return list(
-            SalesCell.objects.filter(self.rows)
-            .values("category_id", "certified", "delivery", "household_id")
-            .annotate(sales=Sum("sales"), refunds=Sum("refunds"), units=Sum("units"))
-        )
+    def _buyers(self) -> dict:
+        return buyer_sets(self.rows)
 
-    def _cell_groups(self, key, names) -> list[dict]:
-        groups: dict = {}
-        for cell in self._cells:
-            name = key(cell)
-            group = groups.setdefault(
-                name,
-                {
-                    "name": names(name),
-                    "sales": ZERO,
-                    "refunds": ZERO,
-                    "units": 0,
-                    "_households": set(),
-                },
-            )
-            group["sales"] += money(cell["sales"])
-            group["refunds"] += money(cell["refunds"])
-            group["units"] += cell["units"]
-            if cell["sales"] > cell["refunds"]:
-                group["_households"].add(cell["household_id"])
-        rows = []
-        for key_value, group in groups.items():
-            group["households"] = len(group.pop("_households"))
-            group["income"] = group["sales"] - group["refunds"]
-            group["key"] = key_value
-            rows.append(group)
-        return rows
+    @cached_property
+    def _cells(self) -> list[dict]:
+        return sales_cells(self.rows)
 
     @cached_property
     def categories(self) -> list[dict]:
         """Per product category, certified (on the day of sale) or not: sales,
         refunds, their difference, units, households. The delivery charges
         credited to households are a row of their own."""
-        from oscar.core.loading import get_model
-
-        Category = get_model("catalogue", "Category")
-        ids = {cell["category_id"] for cell in self._cells} - {None}
-        titles = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
-        rows = self._cell_groups(
-            lambda c: (c["category_id"], c["certified"], c["delivery"]),
-            lambda key: (
-                _("Delivery charges")
-                if key[2]
-                else titles.get(key[0]) or _("Without a category")
-            ),
-        )
-        for row in rows:
-            row["certified"] = row["key"][1]
-        # Categories by name, then those without one, then delivery.
-        return sorted(
-            rows,
-            key=lambda r: (r["key"][2], r["key"][0] is None, r["name"], r["certified"]),
-        )
+        return category_rows(self._cells)
 
     @cached_property
     def _campaign_rows(self) -> list[dict]:
-        return list(
-            OrderCell.objects.filter(self.rows)
-            .values("campaign_id")
-            .annotate(
-                paid=Sum("orders"),
-                sales=Sum("sales"),
-                refunds=Sum("refunds"),
-                units=Sum("units"),
-            )
-        )
+        return campaign_sums(self.rows)
 
     @cached_property
     def campaigns(self) -> list[dict]:
         """Per campaign (and orders placed without one): orders, buyers,
         income (sales − refunds), units."""
-        campaigns = {
-            row["pk"]: row
-            for row in Campaign.objects.filter(
-                pk__in=[r["campaign_id"] for r in self._campaign_rows]
-            ).values("pk", "name", "channel", organisation_name=F("organisation__name"))
-        }
-        rows = []
-        for row in self._campaign_rows:
-            campaign = campaigns.get(row["campaign_id"])
-            sales, refunds = money(row["sales"]), money(row["refunds"])
-            rows.append(
-                {
-                    "key": row["campaign_id"],
-                    "name": campaign["name"] if campaign else _("Without a campaign"),
-                    "organisation": campaign["organisation_name"] if campaign else "",
-                    "channel": campaign["channel"] if campaign else None,
-                    "channel_label": (
-                        str(CampaignChannel(campaign["channel"]).label)
-                        if campaign
-                        else ""
-                    ),
-                    "orders": row["paid"],
-                    "buyers": len(self._buyers["campaigns"][row["campaign_id"]]),
-                    "sales": sales,
-                    "refunds": refunds,
-                    "income": sales - refunds,
-                    "units": row["units"],
-                }
-            )
-        return sorted(rows, key=lambda r: (r["key"] is None, r["name"]))
+        return campaign_rows(self._campaign_rows, self._buyers)
 
     @cached_property
     def channels(self) -> list[dict]:
         """Per channel (WeChat group, Douyin video…): orders, buyers, income."""
-        buyers: dict = defaultdict(set)
-        for row in self.campaigns:
-            buyers[row["channel"]] |= self._buyers["campaigns"][row["key"]]
-        groups: dict = {}
-        for row in self.campaigns:
-            channel = row["channel"]
-            group = groups.setdefault(
-                channel,
-                {
-                    "name": row["channel_label"] or _("Without a campaign"),
-                    "orders": 0,
-                    "buyers": len(buyers[channel]),
-                    "income": ZERO,
-                    "units": 0,
-                },
-            )
-            group["orders"] += row["orders"]
-            group["income"] += row["income"]
-            group["units"] += row["units"]
-        return sorted(groups.values(), key=lambda r: r["name"])
+        return channel_rows(self.campaigns, self._buyers)
 
     @cached_property
     def with_change(self) -> dict:
+        """The period's figures beside the previous period's (with the change)
+        and those of the same period a year before."""
         return _with_change(self)
 
     @cached_property
@@ -449,17 +333,7 @@ class Report:
         ]
 
 
-def income_totals(*, period: Period) -> dict:
-    return Report(period).totals
-
-
-def income_totals_with_change(*, period: Period, report: Report | None = None) -> dict:
-    return (report or Report(period)).with_change
-
-
 def _with_change(report: Report) -> dict:
-    """The period's figures beside the previous period's (with the change)
-    and those of the same period a year before."""
     now = report.totals
     before = Report(report.period.previous(), detailed=False).totals
     year_before = Report(report.period.year_before(), detailed=False).totals

@@ -13,8 +13,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from sellers import reports
 from sellers.models import LedgerEntry, Parcel, Payout
+from sellers.reporting.periods import Period
+from sellers.reporting.report import Report
 from storefront.demo import history
 from tests.sellers import helpers
 
@@ -74,12 +75,10 @@ def test_the_history_reconciles_and_the_bureau_adds_it_up(written):
         end = (start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(
             days=1
         )
-        report = reports.Report(reports.Period(start, end))
+        report = Report(Period(start, end))
         assert report.totals["income"] == by_month[start], month
     paid = Payout.objects.aggregate(total=Sum("amount"))["total"]
-    whole = reports.Report(
-        reports.Period(datetime.date(2026, 9, 1), datetime.date(2026, 11, 30))
-    )
+    whole = Report(Period(datetime.date(2026, 9, 1), datetime.date(2026, 11, 30)))
     assert whole.totals["payouts"] == paid
 
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from sellers import charts, exports
-from sellers.exports_selectors import demo_orders_exist, report_export_get
 from sellers.models import ExportStatus, ReportExport
+from sellers.reporting import charts
 from sellers.reporting.periods import Period
 from sellers.reporting.report import Report
+from sellers.reporting.selectors import demo_orders_exist, report_export_get
+from sellers.reporting.tasks import export_request
 from sellers.spreadsheets import csv_response
 
 from ..bureau_tables import (
@@ -117,9 +118,7 @@ def parcels_export(request):
     form = PeriodForm(request.GET or None)
     period = form.chosen_period()
     if request.method == "POST":
-        export = exports.export_request(
-            user=request.user, start=period.start, end=period.end
-        )
+        export = export_request(user=request.user, start=period.start, end=period.end)
         return redirect("workspace:bureau-export-detail", pk=export.pk)
     return render(
         request,

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from sellers import reports, services
+from sellers import services
 from sellers.models import HouseholdRecord, Organisation
+from sellers.reporting.impact import public_impact
 from tests import factories
 from tests.sellers import helpers
 
@@ -45,7 +46,7 @@ def six_households(db):
 def test_totals_and_towns_without_a_group_under_five(ledger_clock, six_households):
     sell(ledger_clock, 11, *six_households)
 
-    figures = reports.public_impact(today=TODAY)
+    figures = public_impact(today=TODAY)
 
     assert (figures["income"], figures["households"]) == (Decimal("600.00"), 6)
     assert "people" not in figures  # a total that grows by one household's members
@@ -66,7 +67,7 @@ def test_a_month_of_one_household_is_blank_and_so_is_the_one_that_gives_it_away(
     sell(ledger_clock, 10, six_households[0])
     sell(ledger_clock, 11, *six_households)
 
-    figures = reports.public_impact(today=TODAY)
+    figures = public_impact(today=TODAY)
 
     # October had one household; November shown would give October away as
     # the total less November.
@@ -110,7 +111,7 @@ def test_a_month_with_one_households_refund_alone_is_blank(
         acting_user=User.objects.create_user(username="w@agency.example"),
     )
 
-    figures = reports.public_impact(today=TODAY)
+    figures = public_impact(today=TODAY)
 
     # November's −¥100 would be 罗's refund; October beside the total would
     # give it away too.

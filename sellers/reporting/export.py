@@ -1,5 +1,6 @@
 """The bureau's long export: every sale and refund of a period, one row each,
-written to a workbook off the request (django-tasks) with its progress.
+written to a workbook with its progress. The work only: it is queued off the
+request by sellers.reporting.tasks, which this module never imports.
 
 The rows add up to the period's sales and refunds in the report: both come
 from the same ledger entries.
@@ -9,14 +10,13 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import EntryKind, ExportStatus, LedgerEntry, ReportExport
-from .spreadsheets import heading, spreadsheet_text
+from sellers.models import EntryKind, ExportStatus, LedgerEntry, ReportExport
+from sellers.spreadsheets import heading, spreadsheet_text
 
 CHUNK = 5000
 
@@ -34,16 +34,9 @@ def _entries(export: ReportExport):
     ).order_by("created_at", "pk")
 
 
-def export_request(*, user, start: datetime.date, end: datetime.date) -> ReportExport:
-    """Queue the export of a period; it starts once this transaction commits."""
-    export = ReportExport.objects.create(requested_by=user, start=start, end=end)
-    from .tasks import report_export_run
-
-    transaction.on_commit(lambda: report_export_run.enqueue(export.pk))
-    return export
-
-
 def export_run(export_id: int) -> None:
+    """Write the queued export's workbook, unless another worker took it; a
+    failure is recorded on the export (and raised for the worker's log)."""
     if not ReportExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING
     ):
@@ -61,12 +54,18 @@ def export_run(export_id: int) -> None:
 
 
 def _write(export: ReportExport) -> None:
+    """The export's entries written to a workbook, kept as its file."""
     entries = _entries(export)
-    total = entries.count()
-    ReportExport.objects.filter(pk=export.pk).update(rows_total=total)
-    kinds = {EntryKind.SALE: _("Sale"), EntryKind.REFUND: _("Refund")}
+    ReportExport.objects.filter(pk=export.pk).update(rows_total=entries.count())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sales and refunds"))
+    _write_heading(sheet, export)
+    done = _write_rows(sheet, entries, export)
+    _save(workbook, export, done)
+
+
+def _write_heading(sheet, export: ReportExport) -> None:
+    """The period and time zone on top, then the column names."""
     for line in heading(
         _("Sales and refunds, %(start)s to %(end)s (Beijing time)")
         % {"start": export.start, "end": export.end}
@@ -85,6 +84,12 @@ def _write(export: ReportExport) -> None:
             _("Campaign"),
         ]
     )
+
+
+def _write_rows(sheet, entries, export: ReportExport) -> int:
+    """A row per entry, the export's progress saved every CHUNK rows; the
+    number of rows written."""
+    kinds = {EntryKind.SALE: _("Sale"), EntryKind.REFUND: _("Refund")}
     rows = entries.values_list(
         "created_at",
         "kind",
@@ -111,6 +116,11 @@ def _write(export: ReportExport) -> None:
         done += 1
         if done % CHUNK == 0:
             ReportExport.objects.filter(pk=export.pk).update(rows_done=done)
+    return done
+
+
+def _save(workbook, export: ReportExport, done: int) -> None:
+    """The workbook kept as the export's file, and the export done."""
     data = io.BytesIO()
     workbook.save(data)
     export.file.save(
