@@ -14,6 +14,9 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from sellers.consent.services import consent_record
+from sellers.households.services import household_create
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -43,7 +46,6 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
     from oscar.apps.catalogue.categories import create_from_breadcrumbs
     from oscar.core.loading import get_model
 
-    from sellers import services
     from sellers.models import DisplayLevel, Household, Organisation
     from storefront.demo import data
     from storefront.models import HouseholdIndexPage, HouseholdStoryPage
@@ -68,7 +70,7 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
     households = list(Household.objects.all())
     for number in range(len(households), household_count):
         town = towns[number % len(towns)]
-        household = services.household_create(
+        household = household_create(
             organisation=organisation,
             nickname=f"bench-{number}",
             legal_name=f"测试{number}",
@@ -79,7 +81,7 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
             introduction="基准测试农户",
         )
         # A story goes live only with the household's consent.
-        services.consent_record(
+        consent_record(
             household=household,
             acting_user=recorder,
             display_level=DisplayLevel.GIVEN_NAME,

@@ -30,6 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import PYTHON, ROOT, prepare  # noqa: E402
+from sellers.households.services import caseload_assign
+from sellers.ledger.selectors import ledger_page
+from sellers.ledger.services import order_credit_households
 
 
 def inner(orders: int, rounds: int) -> dict:
@@ -50,7 +53,6 @@ def inner(orders: int, rounds: int) -> dict:
     from oscar.core.loading import get_model
     from oscar.test.factories import create_order
 
-    from sellers import selectors, services
     from sellers.models import EntryKind, Household, LedgerEntry
     from storefront.checkout.receivers import route_order_to_households
     from storefront.shipping.methods import ParcelDelivery
@@ -85,7 +87,7 @@ def inner(orders: int, rounds: int) -> dict:
                     guest_email="bench@example.com",
                 )
             if ours:
-                services.order_credit_households(order=order)
+                order_credit_households(order=order)
             elapsed = time.perf_counter() - start
         return elapsed * 1000, len(queries)
 
@@ -112,7 +114,7 @@ def inner(orders: int, rounds: int) -> dict:
     user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
     big, small = Household.objects.order_by("id")[3:5]
     for household, count in ((big, 10_000), (small, 60)):
-        services.caseload_assign(household=household, social_worker=user)
+        caseload_assign(household=household, social_worker=user)
         # The first entry is a real sale; the rest are bulk-written corrections
         # of it (only a benchmark writes a ledger in bulk).
         product = StockRecord.objects.filter(partner=household.partner).first().product
@@ -125,7 +127,7 @@ def inner(orders: int, rounds: int) -> dict:
             shipping_method=ParcelDelivery(),
             guest_email="bench@example.com",
         )
-        sale = services.order_credit_households(order=order)[0]
+        sale = order_credit_households(order=order)[0]
         balance = sale.balance
         entries = []
         for seq in range(2, count + 1):
@@ -190,7 +192,7 @@ def inner(orders: int, rounds: int) -> dict:
         times = []
         for _ in range(20):
             start = time.perf_counter()
-            list(selectors.ledger_page(household=big, number=number, size=50))
+            list(ledger_page(household=big, number=number, size=50))
             times.append((time.perf_counter() - start) * 1000)
         ours_query.append((number, statistics.median(times), naive(number)))
     return {

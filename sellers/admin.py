@@ -51,7 +51,7 @@ class PickupPointAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, never changed here: parcels move, and the ledger grows, only
-    through sellers.services (which record who acted and keep balances)."""
+    through the sellers services (which record who acted and keep balances)."""
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,7 @@ public reads `Household.public_name`, `.village`, `.town` or `.photo` itself
 (tests/test_consent_everywhere.py greps for it).
 
 The household's consent in force is mirrored on the household by the consent
-services (sellers.services.consent_record / consent_withdraw): its display
+services (sellers.consent.services.consent_record / consent_withdraw): its display
 level and whether the village and photos may be shown. The public code is the
 neutral `Household.slug`, never a name.
 """

@@ -12,7 +12,7 @@ from .models import Household, Organisation
 
 class HouseholdPermissionPolicy(ModelPermissionPolicy):
     """No add or delete here: registering a household also creates its Oscar
-    partner and protected record (sellers.services), and households are
+    partner and protected record (sellers.households.services), and households are
     deactivated, never deleted."""
 
     def user_has_permission(self, user, action):

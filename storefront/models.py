@@ -10,7 +10,12 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, Task, TaskState
 
 from catalog.selectors import product_list_for_households
-from sellers import selectors as seller_selectors
+from sellers.consent.selectors import consent_in_force
+from sellers.households.selectors import (
+    household_places,
+    organisations_where,
+    user_reviews,
+)
 from sellers.models import MemberRole
 from sellers.public import household_withheld_terms, text_names
 
@@ -104,7 +109,7 @@ class HouseholdIndexPage(Page):
             )
         context.update(
             stories=stories,
-            places=seller_selectors.household_places(),
+            places=household_places(),
             selected_town=town,
             selected_village=village,
         )
@@ -145,7 +150,7 @@ class HouseholdStoryPage(Page):
         """
         super().clean()
         if self.live and self.household_id:
-            consent = seller_selectors.consent_in_force(household=self.household)
+            consent = consent_in_force(household=self.household)
             if consent is None or "story" not in consent.scope:
                 raise ValidationError(
                     _(
@@ -227,7 +232,7 @@ class StoryReviewTask(Task):
         if user.is_superuser:
             return True
         household = self._household(obj)
-        return household is not None and seller_selectors.user_reviews(
+        return household is not None and user_reviews(
             user=user, organisation_id=household.organisation_id
         )
 
@@ -244,7 +249,7 @@ class StoryReviewTask(Task):
         if not self._reviews(obj, user):
             return []
         actions = [("reject", _("Request changes"), True)]
-        consent = seller_selectors.consent_in_force(household=self._household(obj))
+        consent = consent_in_force(household=self._household(obj))
         if consent is not None and "story" in consent.scope:
             actions += [
                 ("approve", _("Approve and publish"), False),
@@ -257,7 +262,7 @@ class StoryReviewTask(Task):
         if user.is_superuser:
             return states
         pages = HouseholdStoryPage.objects.filter(
-            household__organisation__in=seller_selectors.organisations_where(
+            household__organisation__in=organisations_where(
                 user=user, roles=[MemberRole.REVIEWER]
             )
         ).values_list("pk", flat=True)

@@ -9,8 +9,8 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
+from sellers.audit import audit_record
 from sellers.models import AuditAction, Household
-from sellers.services import audit_record
 from sellers.signals import consent_narrowed
 
 from . import page_cache, stories

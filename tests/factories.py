@@ -10,7 +10,8 @@ from oscar.core.loading import get_model
 from wagtail.models import Page, Site
 
 from catalog import services as catalog_services
-from sellers import services
+from sellers.consent.services import consent_record
+from sellers.households import services as household_services
 from sellers.models import DisplayLevel, Household, Organisation
 from storefront.models import HomePage, HouseholdIndexPage, HouseholdStoryPage
 
@@ -50,7 +51,7 @@ def household_create(
     and expected tables stay readable. The names given here are no
     household's name."""
     number = next(_numbers)
-    household = services.household_create(
+    household = household_services.household_create(
         organisation=organisation or OrganisationFactory(),
         nickname=slug or f"household-{number}",
         legal_name=legal_name,
@@ -135,7 +136,7 @@ def consent_create(household, *, by=None, level=None, scope=None):
         )[0]
     )
     level = level or household.display_level
-    return services.consent_record(
+    return consent_record(
         household=household,
         acting_user=by,
         display_level=level,

@@ -16,7 +16,9 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.images import get_image_model
 
-from sellers import services
+from sellers.consent.services import consent_withdraw
+from sellers.fulfilment.services import parcel_mark_shipped
+from sellers.households.services import household_create
 from sellers.models import SCOPE_NEEDED, ConsentScope, DisplayLevel, Household
 from sellers.public import NAMED_LEVELS
 from storefront.checkout.views import PaymentDetailsView
@@ -128,7 +130,7 @@ def render_buyer_views(order, django_capture_on_commit_callbacks):
     view.request.user = AnonymousUser()
     view.send_order_placed_email(order)
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=order.parcels.get(),
             carrier="顺丰",
             tracking_number="SF1",
@@ -211,7 +213,7 @@ def test_every_public_page_shows_exactly_what_the_consent_allows(
     # when: the household withdraws its consent (every cache is warm)
     if household.consents.filter(withdrawn_at=None).exists():
         with django_capture_on_commit_callbacks(execute=True):
-            services.consent_withdraw(household=household, acting_user=None)
+            consent_withdraw(household=household, acting_user=None)
         household.refresh_from_db()
         if story is not None:
             story.refresh_from_db()
@@ -248,7 +250,7 @@ def test_search_finds_a_household_by_name_and_village_only_as_consented(client, 
 def test_a_new_household_gets_a_neutral_random_code(db):
     # when
     households = [
-        services.household_create(
+        household_create(
             organisation=factories.OrganisationFactory(),
             nickname="tang-beans",
             legal_name="唐某珍",

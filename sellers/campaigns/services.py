@@ -12,7 +12,8 @@ from sellers.models import (
     CampaignOrder,
     Organisation,
 )
-from sellers.selectors import campaign_get_running
+
+from .selectors import campaign_get_running
 
 # Campaigns: a short link per way of sharing the store; orders through it count.
 

@@ -38,7 +38,7 @@ class ParcelStatus(models.TextChoices):
 class Parcel(models.Model):
     """One household's share of an order: its lines, packed and sent by it.
 
-    Its status changes only through the services in sellers.services, each a
+    Its status changes only through the services in sellers.fulfilment.services, each a
     guarded UPDATE recorded as a ParcelEvent.
     """
 

@@ -91,7 +91,7 @@ class Household(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="households"
     )
     # The household's public code, in its URLs: random, never a name
-    # (sellers.services.household_code_new).
+    # (sellers.households.services.household_code_new).
     slug = models.SlugField(_("code"), max_length=80, unique=True, allow_unicode=True)
     nickname = models.CharField(
         _("staff nickname"),
@@ -103,7 +103,7 @@ class Household(models.Model):
         ),
     )
     # The consent in force, mirrored here by the consent services only
-    # (sellers.services.consent_record / consent_withdraw); read through
+    # (sellers.consent.services.consent_record / consent_withdraw); read through
     # sellers.public.household_public.
     display_level = models.CharField(
         _("display level"),
@@ -156,7 +156,7 @@ class Household(models.Model):
     )
     # Wagtail's page permissions are per group: this group holds the change
     # permission on the household's story page, and its members are the
-    # household's social workers (sellers.services.caseload_assign).
+    # household's social workers (sellers.households.services.caseload_assign).
     story_editors = models.OneToOneField(
         "auth.Group",
         null=True,

@@ -1,8 +1,8 @@
 from django.db import transaction
 from oscar.apps.checkout import mixins
 
-from sellers import services
 from sellers.campaigns import campaign_code
+from sellers.campaigns.services import order_campaign_record
 from storefront.accounts.services import order_phone_record
 
 from .stock import GuardedOrderCreator
@@ -53,5 +53,5 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
             order_phone_record(order=order, phone=buyer_phone)
             code = campaign_code(request) if request is not None else None
             if code:
-                services.order_campaign_record(order=order, code=code)
+                order_campaign_record(order=order, code=code)
         return order

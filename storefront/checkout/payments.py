@@ -303,7 +303,7 @@ def order_mark_paid(*, order_number: str) -> None:
     credit its households (once, however often this is called)."""
     from oscar.core.loading import get_model
 
-    from sellers.services import order_credit_households
+    from sellers.ledger.services import order_credit_households
 
     order = get_model("order", "Order").objects.filter(number=order_number).first()
     if order is None or order.status == OrderStatus.CANCELLED:

@@ -1,12 +1,10 @@
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 
-from sellers import services
+from sellers.fulfilment.services import order_route_to_households
 from storefront.shipping.methods import order_delivery_charge
 
 
 @receiver(order_placed)
 def route_order_to_households(sender, order, **kwargs):
-    services.order_route_to_households(
-        order=order, delivery_charge=order_delivery_charge(order)
-    )
+    order_route_to_households(order=order, delivery_charge=order_delivery_charge(order))

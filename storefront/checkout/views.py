@@ -17,7 +17,7 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
-from sellers.selectors import basket_parcels
+from sellers.fulfilment.selectors import basket_parcels
 
 from . import payments, regions
 from .mixins import OrderPlacementMixin

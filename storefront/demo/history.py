@@ -27,7 +27,14 @@ from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from PIL import Image
 
-from sellers import clock, selectors, services
+from sellers import clock
+from sellers.fulfilment.services import (
+    parcel_cancel,
+    parcel_mark_delivered,
+    parcel_mark_shipped,
+)
+from sellers.ledger.selectors import ledger_balance
+from sellers.ledger.services import payout_record
 from sellers.models import Household, Parcel, PayoutMethod, Settlement
 from sellers.reporting.periods import months_back
 from storefront.checkout import payments
@@ -172,7 +179,7 @@ def _fulfil(order, rng, workers, today) -> str:
         roll = rng.random()
         if roll < 0.06 and placed + datetime.timedelta(days=1) < today:
             with clock.pinned(_at(placed + datetime.timedelta(days=1), 9)):
-                services.parcel_cancel(
+                parcel_cancel(
                     parcel=parcel, reason="鱼塘缺氧，这批货发不出", acting_user=worker
                 )
             outcome = "cancelled"
@@ -182,7 +189,7 @@ def _fulfil(order, rng, workers, today) -> str:
         if shipped >= today:
             continue
         with clock.pinned(_at(shipped, 10)):
-            services.parcel_mark_shipped(
+            parcel_mark_shipped(
                 parcel=parcel,
                 carrier="中国邮政",
                 tracking_number=f"DEMO{parcel.pk:08d}",
@@ -191,10 +198,10 @@ def _fulfil(order, rng, workers, today) -> str:
         if delivered >= today:
             continue
         with clock.pinned(_at(delivered, 15)):
-            services.parcel_mark_delivered(parcel=parcel, acting_user=worker)
+            parcel_mark_delivered(parcel=parcel, acting_user=worker)
         if roll > 0.97 and parcel.total > Decimal("10.00"):
             with clock.pinned(_at(delivered, 18)):
-                services.parcel_cancel(
+                parcel_cancel(
                     parcel=parcel,
                     reason="到货有一部分压坏了",
                     settlement=Settlement.PARTIAL,
@@ -210,12 +217,12 @@ def _pay_households(day, households, workers, rng) -> int:
     owed (half of them on each day), with a photo of the receipt."""
     paid = 0
     for household in households[day.day % 2 :: 2]:
-        owed = selectors.ledger_balance(household=household)
+        owed = ledger_balance(household=household)
         if owed <= 0:
             continue
         method = rng.choice((PayoutMethod.BANK, PayoutMethod.WECHAT))
         with clock.pinned(_at(day, 16)):
-            services.payout_record(
+            payout_record(
                 household=household,
                 amount=owed,
                 method=method,

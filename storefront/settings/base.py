@@ -308,7 +308,8 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 BANGFU_DEMO_ORDER_PREFIX = "DEMO-"
 OSCAR_INITIAL_ORDER_STATUS = OrderStatus.AUTHORISED
 # A paid order is never cancelled as a whole: its parcels are, one by one,
-# each refunded and debited from its household's ledger (sellers.services).
+# each refunded and debited from its household's ledger
+# (sellers.fulfilment.services.parcel_cancel).
 OSCAR_ORDER_STATUS_PIPELINE = {
     OrderStatus.AUTHORISED: (OrderStatus.PAID, OrderStatus.CANCELLED),
     OrderStatus.PAID: (),

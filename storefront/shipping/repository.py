@@ -1,6 +1,6 @@
 from oscar.apps.shipping import repository
 
-from sellers.selectors import pickup_point_list
+from sellers.fulfilment.selectors import pickup_point_list
 
 from .methods import ParcelDelivery, PickupAtPoint
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from sellers import services
+from sellers.households.services import bureau_officer_grant
 from tests import factories
 from tests.browser.conftest import serious_violations
 from tests.sellers import helpers
@@ -39,7 +39,7 @@ def test_the_bureau_reads_prints_and_downloads_the_month(live_server, chromium):
     officer = get_user_model().objects.create_user(
         username="officer@mca.example", email="officer@mca.example", password="pw-1"
     )
-    services.bureau_officer_grant(user=officer)
+    bureau_officer_grant(user=officer)
     context = chromium.new_context(
         viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
     )

@@ -78,7 +78,7 @@ def test_browse_by_household(client, market):
 
 
 def test_inactive_or_unknown_household_is_not_found(client, market):
-    from sellers.services import household_deactivate
+    from sellers.households.services import household_deactivate
 
     household_deactivate(household=market["wang"])
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from sellers import services
+from sellers.fulfilment.services import parcel_mark_shipped
 from sellers.models import Parcel
 from tests import factories
 from tests.sellers import helpers
@@ -97,7 +97,7 @@ def test_the_buyer_s_parcel_list_and_notices_give_each_line_its_unit(
 
     html = guest.get(f"/shop/accounts/order-status/{path}").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel, carrier="顺丰", tracking_number="SF1", acting_user=worker
         )
 

@@ -27,7 +27,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from catalog import imports
-from sellers import services
+from sellers.campaigns.services import campaign_create
+from sellers.households.services import bureau_officer_grant, membership_grant
 from sellers.models import MemberRole, Parcel, ReportExport
 from tests import factories
 from tests.sellers import helpers
@@ -127,7 +128,7 @@ def world(pages, stripe_settings):
     factories.consent_create(chen, by=b)
     story = factories.story_create(index=index, household=luo)
     factories.story_create(index=index, household=chen)
-    campaign = services.campaign_create(
+    campaign = campaign_create(
         organisation=organisation,
         name="西新村微信群",
         channel="wechat_group",
@@ -155,13 +156,13 @@ def world(pages, stripe_settings):
         ).first() or User.objects.create_user(
             username=email, email=email, password="pw-matrix-2026"
         )
-    services.membership_grant(
+    membership_grant(
         user=users["reviewer"], organisation=organisation, role=MemberRole.REVIEWER
     )
-    services.membership_grant(
+    membership_grant(
         user=users["orgadmin"], organisation=organisation, role=MemberRole.ADMINISTRATOR
     )
-    services.bureau_officer_grant(user=users["bureau"])
+    bureau_officer_grant(user=users["bureau"])
     users["admin"].is_staff = users["admin"].is_superuser = True
     users["admin"].save()
     export = ReportExport.objects.create(

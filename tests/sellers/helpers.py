@@ -12,7 +12,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 from PIL import Image
 
-from sellers import services
+from sellers.households.services import caseload_assign
+from sellers.ledger.services import payout_record
 from sellers.models import LedgerEntry, Parcel
 from storefront.checkout import payments
 from storefront.shipping.methods import ParcelDelivery
@@ -32,7 +33,7 @@ def social_worker(email: str, *households):
         username=email, email=email, password="pw-social-2026"
     )
     for household in households:
-        services.caseload_assign(household=household, social_worker=user)
+        caseload_assign(household=household, social_worker=user)
     return user
 
 
@@ -147,7 +148,7 @@ def payout(
     """A payout recorded as the workspace records it, with a phone photo;
     paid on the day of the household's last entry unless told."""
     last = LedgerEntry.objects.filter(household=household).order_by("-seq").first()
-    return services.payout_record(
+    return payout_record(
         household=household,
         amount=Decimal(amount),
         method=method,

@@ -10,7 +10,9 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from catalog.models import ProductCertificate
-from sellers import services
+from sellers.campaigns.services import campaign_create, order_campaign_record
+from sellers.fulfilment.services import parcel_cancel
+from sellers.households.services import bureau_officer_grant
 from sellers.models import HouseholdRecord
 from sellers.reporting.periods import Period
 from tests.sellers import helpers
@@ -53,12 +55,12 @@ def months(ledger_clock):
     at(ledger_clock, 11, 5)
     second = helpers.paid_order((fish, 1), (bacon, 1))
     at(ledger_clock, 11, 6)
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=second.parcels.get(household=chen), reason="腊肉坏了", acting_user=b
     )
     at(ledger_clock, 11, 12)
     today = timezone.localdate()
-    campaign = services.campaign_create(
+    campaign = campaign_create(
         organisation=luo.organisation,
         name="西新村鸡蛋群",
         channel="wechat_group",
@@ -67,7 +69,7 @@ def months(ledger_clock):
         acting_user=a,
     )
     third = helpers.place_order((eggs, 3), email="other@example.com")
-    services.order_campaign_record(order=third, code=campaign.code)
+    order_campaign_record(order=third, code=campaign.code)
     helpers.pay(third)
     at(ledger_clock, 11, 20)
     helpers.payout(
@@ -88,5 +90,5 @@ def bureau_officer(db):
     user = get_user_model().objects.create_user(
         username="officer@mca.example", email="officer@mca.example", password="pw"
     )
-    services.bureau_officer_grant(user=user)
+    bureau_officer_grant(user=user)
     return user

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from sellers import services
+from sellers.campaigns.services import campaign_create, order_campaign_record
 from tests import factories
 from tests.sellers import helpers
 from tests.sellers.months import NOVEMBER_QUERY, at
@@ -24,7 +24,7 @@ def test_names_that_look_like_formulas_stay_text_in_excel(
 
     luo, _wang, _chen = months
     today = timezone.localdate()
-    campaign = services.campaign_create(
+    campaign = campaign_create(
         organisation=luo.organisation,
         name='=HYPERLINK("http://x.example","点我")',
         channel="wechat_group",
@@ -33,7 +33,7 @@ def test_names_that_look_like_formulas_stay_text_in_excel(
         acting_user=luo.partner.users.first(),
     )
     order = helpers.place_order((Product.objects.get(title="草鱼"), 1))
-    services.order_campaign_record(order=order, code=campaign.code)
+    order_campaign_record(order=order, code=campaign.code)
     helpers.pay(order)
     client.force_login(bureau_officer)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sellers import services
+from sellers.campaigns.services import campaign_create
 from sellers.models import Campaign, CampaignOrder
 from tests import factories
 from tests.sellers import helpers
@@ -24,7 +24,7 @@ def worker(db):
 
 def campaign_of(user, *, starts=-1, ends=30, organisation=None):
     today = timezone.localdate()
-    return services.campaign_create(
+    return campaign_create(
         organisation=organisation or user.memberships.get().organisation,
         name="西新村鲜鱼群接龙",
         channel="wechat_group",

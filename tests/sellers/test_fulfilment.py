@@ -6,7 +6,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from sellers import services
+from sellers.fulfilment.services import (
+    parcel_cancel,
+    parcel_mark_delivered,
+    parcel_mark_shipped,
+)
 from sellers.models import EntryKind, LedgerEntry, Parcel, ParcelEvent, ParcelStatus
 from storefront.checkout.models import StripePayment
 from storefront.checkout.payments import order_mark_paid, stripe_client
@@ -130,13 +134,13 @@ def test_shipping_and_delivery_are_recorded_with_who_and_the_buyer_is_told(
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel,
             carrier="顺丰",
             tracking_number="SF1234567890",
             acting_user=worker_a,
         )
-        services.parcel_mark_delivered(parcel=parcel, acting_user=worker_a)
+        parcel_mark_delivered(parcel=parcel, acting_user=worker_a)
 
     # then
     parcel.refresh_from_db()
@@ -178,13 +182,11 @@ def test_a_parcel_moves_only_forward(shop, status, action):
     worker_a, _ = shop["workers"]
     parcel = parcels_of(helpers.paid_order((fish, 1)))["luo"]
     steps = {
-        "ship": lambda: services.parcel_mark_shipped(
+        "ship": lambda: parcel_mark_shipped(
             parcel=parcel, carrier="EMS", tracking_number="E1", acting_user=worker_a
         ),
-        "deliver": lambda: services.parcel_mark_delivered(
-            parcel=parcel, acting_user=worker_a
-        ),
-        "cancel": lambda: services.parcel_cancel(
+        "deliver": lambda: parcel_mark_delivered(parcel=parcel, acting_user=worker_a),
+        "cancel": lambda: parcel_cancel(
             parcel=parcel, reason="鱼塘缺氧", acting_user=worker_a
         ),
     }
@@ -216,9 +218,7 @@ def test_cancelling_a_parcel_refunds_its_share_in_stripe_and_debits_the_ledger(
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_cancel(
-            parcel=parcel, reason="鱼塘缺氧，鱼死了", acting_user=worker_a
-        )
+        parcel_cancel(parcel=parcel, reason="鱼塘缺氧，鱼死了", acting_user=worker_a)
 
     # then: ¥40 back on the card, the household's ¥40 credit reversed
     parcel.refresh_from_db()
@@ -262,7 +262,7 @@ def test_a_refund_that_fails_leaves_the_parcel_and_the_ledger_as_they_were(
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(ValidationError) as error,
     ):
-        services.parcel_cancel(parcel=parcel, reason="路断了", acting_user=worker_a)
+        parcel_cancel(parcel=parcel, reason="路断了", acting_user=worker_a)
 
     # then
     assert error.value.messages == ["退款暂时无法完成，什么都没有改变。请稍后再试。"]
@@ -279,7 +279,7 @@ def test_an_unpaid_parcel_cannot_be_cancelled(shop):
     parcel = parcels_of(helpers.place_order((fish, 1)))["luo"]
 
     with pytest.raises(ValidationError):
-        services.parcel_cancel(parcel=parcel, reason="不卖了", acting_user=worker_a)
+        parcel_cancel(parcel=parcel, reason="不卖了", acting_user=worker_a)
 
     parcel.refresh_from_db()
     assert parcel.status == "to_pack"
@@ -296,7 +296,7 @@ def test_a_failing_mail_server_does_not_undo_a_shipment(
 
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel, carrier="EMS", tracking_number="E9", acting_user=worker_a
         )
 

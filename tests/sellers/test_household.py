@@ -1,9 +1,9 @@
 import pytest
 from django.db.models import ProtectedError
 
+from sellers.households.selectors import household_list
+from sellers.households.services import caseload_assign, household_deactivate
 from sellers.models import Household, HouseholdRecord
-from sellers.selectors import household_list
-from sellers.services import caseload_assign, household_deactivate
 from tests import factories
 
 

@@ -9,7 +9,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from PIL import Image
 
-from sellers import selectors, services
+from sellers.ledger.selectors import ledger_balance
+from sellers.ledger.services import (
+    PayoutExceedsBalance,
+    ledger_append,
+    ledger_correct,
+    payout_record,
+)
 from sellers.models import EntryKind, LedgerEntry, Payout, PayoutMethod
 from tests import factories
 from tests.sellers import helpers
@@ -27,7 +33,7 @@ def worker(household):
 
 def credit(household, amount):
     """A sale credit as capture writes it (the parcel is a stand-in)."""
-    return services.ledger_append(
+    return ledger_append(
         household=household,
         kind=EntryKind.SALE,
         amount=Decimal(amount),
@@ -60,7 +66,7 @@ def test_entries_are_numbered_with_running_balances(household, worker):
         (2, "sale", Decimal("55.00"), Decimal("80.00")),
         (3, "payout", Decimal("-60.00"), Decimal("20.00")),
     ]
-    assert selectors.ledger_balance(household=household) == Decimal("20.00")
+    assert ledger_balance(household=household) == Decimal("20.00")
 
 
 def test_an_entry_cannot_be_edited_or_deleted_in_any_way(household):
@@ -84,7 +90,7 @@ def test_an_entry_cannot_be_edited_or_deleted_in_any_way(household):
 
 def test_a_payout_cannot_be_edited_or_deleted(household, worker):
     credit(household, "80.00")
-    payout = services.payout_record(
+    payout = payout_record(
         household=household,
         amount=Decimal("80.00"),
         method=PayoutMethod.CASH,
@@ -107,7 +113,7 @@ def test_a_correction_is_a_new_entry_pointing_at_the_one_it_corrects(household, 
     wrong = credit(household, "30.00")
 
     # when
-    fix = services.ledger_correct(
+    fix = ledger_correct(
         entry=wrong, amount=Decimal("-5.00"), memo="价格录错", acting_user=worker
     )
 
@@ -155,7 +161,7 @@ def test_a_payout_above_the_balance_is_refused_and_nothing_is_stored(household, 
     credit(household, "80.00")
 
     # when
-    with pytest.raises(services.PayoutExceedsBalance) as error:
+    with pytest.raises(PayoutExceedsBalance) as error:
         helpers.payout(household, "80.01", worker, reference="B1", method="bank")
 
     # then

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from sellers import selectors
+from sellers.ledger.selectors import ledger_balance
 from sellers.models import EntryKind, LedgerEntry, Payout
 from tests.sellers import helpers
 from tests.storefront.checkout.test_concurrency import race
@@ -35,7 +35,7 @@ def test_ten_simultaneous_payouts_of_30_from_100_pay_three_times(django_user_mod
     (fish, _eggs, _bacon), (luo, _wang, _chen), (worker, _b) = helpers.two_caseloads()
     fish.stockrecords.update(price=Decimal("20.00"))
     helpers.paid_order((fish, 5))
-    assert selectors.ledger_balance(household=luo) == Decimal("100.00")
+    assert ledger_balance(household=luo) == Decimal("100.00")
     photo = helpers.photo_with_gps()
 
     # when: ten payouts of ¥30 at once

@@ -10,7 +10,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sellers import selectors, services
+from sellers.fulfilment.services import parcel_cancel, parcel_mark_shipped
+from sellers.ledger.reconcile import ledger_reconcile
+from sellers.ledger.selectors import ledger_summary
+from sellers.ledger.services import PayoutExceedsBalance
 from sellers.models import EntryKind, LedgerEntry, Parcel
 from storefront.checkout.models import StripePayment
 from storefront.checkout.payments import order_mark_paid, stripe_client
@@ -58,7 +61,7 @@ def share(product, quantity, household) -> Decimal:
 
 def check_invariants(households, owed, parcels, cancelled, payouts):
     for household in households:
-        summary = selectors.ledger_summary(household=household)
+        summary = ledger_summary(household=household)
         # Owed, or (after a refund of money paid out) paid more than earned.
         assert summary["owed"] - summary["overpaid"] == owed[household.pk]
         assert min(summary["owed"], summary["overpaid"]) == 0
@@ -81,9 +84,7 @@ def check_invariants(households, owed, parcels, cancelled, payouts):
             refunds[reference] = (
                 refunds.get(reference, 0) + Decimal(refund.amount) / 100
             )
-    report = selectors.ledger_reconcile(
-        paid_order_numbers=numbers, stripe_refunds=refunds
-    )
+    report = ledger_reconcile(paid_order_numbers=numbers, stripe_refunds=refunds)
     assert report.problems == []
 
 
@@ -143,7 +144,7 @@ def test_the_ledger_keeps_its_invariants(market, ops):
                 )
                 try:
                     if op[0] == "ship":
-                        services.parcel_mark_shipped(
+                        parcel_mark_shipped(
                             parcel=parcel,
                             carrier="EMS",
                             tracking_number="E1",
@@ -152,7 +153,7 @@ def test_the_ledger_keeps_its_invariants(market, ops):
                     else:
                         # A shipped parcel is refunded once it came back
                         # (the settlement is ignored before it leaves).
-                        services.parcel_cancel(
+                        parcel_cancel(
                             parcel=parcel,
                             reason="无法发货",
                             settlement="returned",
@@ -168,7 +169,7 @@ def test_the_ledger_keeps_its_invariants(market, ops):
                 household, amount = households[op[1]], op[2]
                 try:
                     helpers.payout(household, str(amount), worker, method="wechat")
-                except services.PayoutExceedsBalance:
+                except PayoutExceedsBalance:
                     assert amount > owed[household.pk]
                 else:
                     assert amount <= owed[household.pk]

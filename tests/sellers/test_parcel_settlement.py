@@ -9,7 +9,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from sellers import services
+from sellers.fulfilment.services import (
+    parcel_cancel,
+    parcel_mark_delivered,
+    parcel_mark_shipped,
+)
 from sellers.models import IncomeDay, LedgerEntry, Parcel, ParcelEvent
 from storefront.checkout.models import StripePayment
 from storefront.checkout.payments import stripe_client
@@ -24,7 +28,7 @@ def shipped(db):
     (fish, _eggs, _bacon), _households, (worker, _b) = helpers.two_caseloads()
     order = helpers.paid_order((fish, 2))
     parcel = Parcel.objects.get(order=order)
-    services.parcel_mark_shipped(
+    parcel_mark_shipped(
         parcel=parcel, carrier="顺丰", tracking_number="SF1", acting_user=worker
     )
     mail.outbox.clear()
@@ -56,7 +60,7 @@ def test_a_parcel_on_its_way_is_not_refunded_without_a_settlement(shipped):
     parcel, worker = shipped
 
     with pytest.raises(ValidationError) as error:
-        services.parcel_cancel(parcel=parcel, reason="买家不要了", acting_user=worker)
+        parcel_cancel(parcel=parcel, reason="买家不要了", acting_user=worker)
 
     assert error.value.messages == ["包裹已离开农户：请选择退款如何结算。"]
     parcel.refresh_from_db()
@@ -68,7 +72,7 @@ def test_a_parcel_on_its_way_is_not_refunded_without_a_settlement(shipped):
 def test_a_parcel_that_came_back_is_refunded_in_full_off_the_household(shipped):
     parcel, worker = shipped
 
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=parcel, reason="快递退回", settlement="returned", acting_user=worker
     )
 
@@ -96,7 +100,7 @@ def test_a_part_refunded_leaves_the_parcel_with_the_buyer(
     parcel, worker = shipped
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_cancel(
+        parcel_cancel(
             parcel=parcel,
             reason="两条鱼有一条坏了",
             settlement="partial",
@@ -130,7 +134,7 @@ def test_a_part_refunded_leaves_the_parcel_with_the_buyer(
 
 def test_a_part_and_then_the_rest_once_it_came_back(shipped):
     parcel, worker = shipped
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=parcel,
         reason="坏了一条",
         settlement="partial",
@@ -138,7 +142,7 @@ def test_a_part_and_then_the_rest_once_it_came_back(shipped):
         acting_user=worker,
     )
 
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=parcel, reason="整箱退回", settlement="returned", acting_user=worker
     )
 
@@ -164,7 +168,7 @@ def test_a_part_must_be_less_than_the_parcel(shipped, amount):
     parcel, worker = shipped
 
     with pytest.raises(ValidationError) as error:
-        services.parcel_cancel(
+        parcel_cancel(
             parcel=parcel,
             reason="坏了",
             settlement="partial",
@@ -181,9 +185,9 @@ def test_a_part_must_be_less_than_the_parcel(shipped, amount):
 
 def test_a_delivered_parcel_whose_loss_the_agency_bears(shipped):
     parcel, worker = shipped
-    services.parcel_mark_delivered(parcel=parcel, acting_user=worker)
+    parcel_mark_delivered(parcel=parcel, acting_user=worker)
 
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=parcel,
         reason="鱼到了已经不新鲜",
         settlement="absorbed",

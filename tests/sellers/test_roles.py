@@ -3,7 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from sellers import services
+from sellers.households.services import (
+    bureau_officer_grant,
+    caseload_assign,
+    membership_grant,
+)
 from sellers.models import MemberRole, Membership
 from tests import factories
 
@@ -50,8 +54,8 @@ def test_granting_a_role_records_the_membership_and_joins_the_group(
         username="w@example.com", email="w@example.com", password="x-pass-2026"
     )
 
-    services.membership_grant(user=user, organisation=organisation, role=role)
-    services.membership_grant(user=user, organisation=organisation, role=role)
+    membership_grant(user=user, organisation=organisation, role=role)
+    membership_grant(user=user, organisation=organisation, role=role)
 
     assert list(Membership.objects.values_list("user", "organisation", "role")) == [
         (user.pk, organisation.pk, role)
@@ -65,7 +69,7 @@ def test_a_caseload_makes_a_social_worker_with_dashboard_access(django_user_mode
         username="s@example.com", email="s@example.com", password="x-pass-2026"
     )
 
-    services.caseload_assign(household=household, social_worker=user)
+    caseload_assign(household=household, social_worker=user)
 
     user = django_user_model.objects.get(pk=user.pk)  # fresh permission cache
     assert user.has_perm("partner.dashboard_access")
@@ -78,7 +82,7 @@ def test_a_bureau_officer_may_open_the_admin_and_change_nothing(django_user_mode
         username="b@example.com", email="b@example.com", password="x-pass-2026"
     )
 
-    services.bureau_officer_grant(user=user)
+    bureau_officer_grant(user=user)
 
     user = django_user_model.objects.get(pk=user.pk)
     assert user.get_all_permissions() == {"wagtailadmin.access_admin"}

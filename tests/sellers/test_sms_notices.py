@@ -10,7 +10,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from sellers import services
+from sellers.fulfilment.services import (
+    parcel_cancel,
+    parcel_mark_delivered,
+    parcel_mark_shipped,
+)
 from sellers.models import Parcel, SmsMessage
 from sellers.notifications import (
     AlibabaSms,
@@ -60,10 +64,10 @@ def test_shipped_and_delivered_reach_the_buyer_s_phone(
     number = parcel.order.number
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel, carrier="顺丰", tracking_number="SF123", acting_user=worker
         )
-        services.parcel_mark_delivered(parcel=parcel, acting_user=worker)
+        parcel_mark_delivered(parcel=parcel, acting_user=worker)
 
     assert texts() == [
         (
@@ -84,20 +88,20 @@ def test_cancelled_and_refunded_reach_the_buyer_s_phone(
     worker = shop["workers"][0]
     number = parcel.order.number
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel, carrier="顺丰", tracking_number="SF1", acting_user=worker
         )
     SmsMessage.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_cancel(
+        parcel_cancel(
             parcel=parcel,
             reason="一条鱼坏了",
             settlement="partial",
             amount=Decimal("15.00"),
             acting_user=worker,
         )
-        services.parcel_cancel(
+        parcel_cancel(
             parcel=parcel, reason="退回", settlement="returned", acting_user=worker
         )
 
@@ -117,7 +121,7 @@ def test_a_buyer_with_e_mail_and_number_hears_on_both(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel,
             carrier="顺丰",
             tracking_number="SF1",
@@ -255,7 +259,7 @@ def test_no_log_record_carries_the_number_while_parcels_are_notified(
     caplog.set_level(logging.DEBUG)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.parcel_mark_shipped(
+        parcel_mark_shipped(
             parcel=parcel,
             carrier="顺丰",
             tracking_number="SF123",

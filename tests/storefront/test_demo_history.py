@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from sellers.households.services import bureau_officer_grant
 from sellers.models import LedgerEntry, Parcel, Payout
 from sellers.reporting.periods import Period
 from sellers.reporting.report import Report
@@ -83,10 +84,9 @@ def test_the_history_reconciles_and_the_bureau_adds_it_up(written):
 
 
 def test_the_bureau_is_told_it_reads_demo_data(client, written, django_user_model):
-    from sellers import services
 
     officer = django_user_model.objects.create_user(username="bureau", password="x")
-    services.bureau_officer_grant(user=officer)
+    bureau_officer_grant(user=officer)
     client.force_login(officer)
 
     html = client.get("/workspace/bureau/?period=last-month").content.decode()

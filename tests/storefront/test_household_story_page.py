@@ -83,7 +83,7 @@ def test_story_of_deactivated_household_is_not_listed(client, pages, luo):
     # given
     _home, index = pages
     household, story = luo
-    from sellers.services import household_deactivate
+    from sellers.households.services import household_deactivate
 
     household_deactivate(household=household)
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from sellers import services
+from sellers.consent.services import consent_withdraw
+from sellers.households.services import membership_grant
 from sellers.models import AuditAction, AuditEvent, DisplayLevel, MemberRole
 from storefront import stories
 from storefront.models import HouseholdStoryPage
@@ -35,13 +36,11 @@ def world(pages):
     reviewer = User.objects.create_user(
         username="rev", email="rev@agency.example", password="pw"
     )
-    services.membership_grant(
-        user=reviewer, organisation=organisation, role=MemberRole.REVIEWER
-    )
+    membership_grant(user=reviewer, organisation=organisation, role=MemberRole.REVIEWER)
     stranger = User.objects.create_user(
         username="rev2", email="rev2@other.example", password="pw"
     )
-    services.membership_grant(
+    membership_grant(
         user=stranger,
         organisation=factories.OrganisationFactory(),
         role=MemberRole.REVIEWER,
@@ -111,7 +110,7 @@ def test_story_edit_link_makes_one_draft_and_opens_the_editor(client, world):
 
 def no_consent(world, household="luo"):
     """The household withdraws the consent it gave when registered."""
-    services.consent_withdraw(household=world[household], acting_user=world["a"])
+    consent_withdraw(household=world[household], acting_user=world["a"])
 
 
 def test_no_consent_no_publishing_by_any_path(world):
@@ -189,7 +188,7 @@ def test_withdrawing_consent_takes_the_story_down_at_once(
     story.get_workflow().start(story, world["a"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(household=luo, acting_user=world["a"])
+        consent_withdraw(household=luo, acting_user=world["a"])
 
     story = HouseholdStoryPage.objects.get(pk=story.pk)
     luo.refresh_from_db()
@@ -210,7 +209,7 @@ def test_withdrawing_without_a_consent_in_force_changes_nothing(world):
     events = AuditEvent.objects.count()
 
     with pytest.raises(ValidationError) as error:
-        services.consent_withdraw(household=world["luo"], acting_user=world["a"])
+        consent_withdraw(household=world["luo"], acting_user=world["a"])
 
     assert error.value.messages == ["这户人家没有生效中的知情同意。"]
     world["luo"].refresh_from_db()

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from PIL import Image
 
-from sellers import services
+from sellers.audit import audit_record
+from sellers.households.services import household_record_update, membership_grant
 from sellers.models import AuditAction, AuditEvent, Consent, DisplayLevel, MemberRole
 from tests import factories
 from tests.sellers.helpers import photo_with_gps, two_caseloads, upload
@@ -23,7 +24,7 @@ def world():
 
 def member(email, organisation, role):
     user = User.objects.create_user(username=email, email=email, password="pw")
-    services.membership_grant(user=user, organisation=organisation, role=role)
+    membership_grant(user=user, organisation=organisation, role=role)
     return user
 
 
@@ -106,9 +107,7 @@ def test_bad_record_input_is_refused_and_changes_nothing(
 
 def test_record_of_another_caseload_is_not_found_and_not_shown(client, world):
     luo, chen, worker_a, worker_b = world
-    services.household_record_update(
-        household=chen, acting_user=worker_b, illness="糖尿病"
-    )
+    household_record_update(household=chen, acting_user=worker_b, illness="糖尿病")
     client.force_login(worker_a)
 
     assert (
@@ -292,11 +291,9 @@ def test_caseloads_are_the_administrators_only(client, world):
 
 def test_reviewer_reads_his_organisations_trail_only(client, world):
     luo, _chen, worker_a, _b = world
-    services.household_record_update(
-        household=luo, acting_user=worker_a, phone="13800138000"
-    )
+    household_record_update(household=luo, acting_user=worker_a, phone="13800138000")
     elsewhere = factories.household_create(slug="far")
-    services.household_record_update(
+    household_record_update(
         household=elsewhere, acting_user=worker_a, phone="13900139000"
     )
     reviewer = member("rev@agency.example", luo.organisation, MemberRole.REVIEWER)
@@ -316,8 +313,8 @@ def test_reviewer_reads_his_organisations_trail_only(client, world):
 
 def test_the_trail_names_fields_in_the_readers_language(client, world):
     luo, _chen, worker_a, _b = world
-    services.household_record_update(household=luo, acting_user=worker_a, illness="x")
-    services.audit_record(
+    household_record_update(household=luo, acting_user=worker_a, illness="x")
+    audit_record(
         actor=worker_a,
         household=luo,
         action=AuditAction.PRODUCT_CHANGED,
@@ -386,7 +383,7 @@ def test_the_trail_shows_consent_codes_by_their_labels(
 ):
     # given: a consent narrowed from the village to anonymity
     luo, _chen, worker_a, _b = world
-    services.audit_record(
+    audit_record(
         actor=worker_a,
         household=luo,
         action=AuditAction.CONSENT_RECORDED,

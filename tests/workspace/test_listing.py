@@ -10,6 +10,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
+from sellers.households.services import membership_grant
 from sellers.models import AuditAction, AuditEvent
 from tests.sellers.helpers import photo_with_gps, two_caseloads, upload
 
@@ -220,7 +221,6 @@ def test_products_on_sale_are_counted_once_per_product(client, caseloads):
     from django.contrib.auth import get_user_model
 
     from catalog.services import product_list_for_household
-    from sellers import services
     from sellers.models import MemberRole
 
     products, (luo, _wang, _chen), (worker_a, _b) = caseloads
@@ -231,8 +231,8 @@ def test_products_on_sale_are_counted_once_per_product(client, caseloads):
         user = get_user_model().objects.create_user(
             username=email, email=email, password="pw"
         )
-        services.membership_grant(user=user, organisation=luo.organisation, role=role)
-    services.membership_grant(
+        membership_grant(user=user, organisation=luo.organisation, role=role)
+    membership_grant(
         user=worker_a, organisation=luo.organisation, role=MemberRole.SOCIAL_WORKER
     )
     for title in ("鲫鱼", "花鲢"):

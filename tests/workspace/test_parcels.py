@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel, parcel_mark_shipped
 from sellers.models import (
     LedgerEntry,
 )
@@ -38,7 +38,7 @@ def test_a_social_worker_lists_only_his_households_parcels(client, shop):
 
 
 def test_the_parcel_list_filters_by_state(client, shop):
-    services.parcel_mark_shipped(
+    parcel_mark_shipped(
         parcel=shop["parcels"]["luo"],
         carrier="EMS",
         tracking_number="E1",
@@ -187,13 +187,13 @@ def test_cancelling_through_the_workspace_refunds_the_parcel(client, shop):
 
 def test_the_buyer_sees_each_parcel_s_status(client, shop):
     order = shop["order"]
-    services.parcel_mark_shipped(
+    parcel_mark_shipped(
         parcel=shop["parcels"]["luo"],
         carrier="顺丰",
         tracking_number="SF777",
         acting_user=shop["a"],
     )
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=shop["parcels"]["chen"], reason="路断了", acting_user=shop["b"]
     )
 

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel
+from sellers.ledger.services import ledger_correct
 from sellers.models import (
     EntryKind,
     LedgerEntry,
@@ -295,9 +296,7 @@ def test_a_payout_cannot_be_dated_before_the_household_first_earned(client, shop
 def test_a_household_paid_more_than_it_earned_is_shown_so(client, shop):
     # given: 罗大哥 paid ¥30 of his ¥40, then his parcel is cancelled
     helpers.payout(shop["luo"], "30.00", shop["a"])
-    services.parcel_cancel(
-        parcel=shop["parcels"]["luo"], reason="鱼死了", acting_user=shop["a"]
-    )
+    parcel_cancel(parcel=shop["parcels"]["luo"], reason="鱼死了", acting_user=shop["a"])
     client.force_login(shop["a"])
 
     statement = client.get("/workspace/households/luo/statement/")
@@ -322,7 +321,7 @@ def test_a_household_paid_more_than_it_earned_is_shown_so(client, shop):
 def test_the_statement_csv_keeps_a_formula_in_a_memo_as_text(client, shop):
     # given: a correction whose memo Excel would run as a formula
     sale = LedgerEntry.objects.get(household=shop["luo"])
-    correction = services.ledger_correct(
+    correction = ledger_correct(
         entry=sale,
         amount=Decimal("-5.00"),
         memo='=HYPERLINK("http://evil.example","退款")',

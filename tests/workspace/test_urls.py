@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from sellers import services
+from sellers.campaigns.services import campaign_create
 from sellers.models import (
     Consent,
     LedgerEntry,
@@ -72,7 +72,7 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
     other_agency = helpers.social_worker(
         "c@other.example", factories.household_create()
     )
-    their_campaign = services.campaign_create(
+    their_campaign = campaign_create(
         organisation=other_agency.memberships.get().organisation,
         name="陈叔的抖音视频",
         channel="douyin_video",

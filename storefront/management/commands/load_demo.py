@@ -17,7 +17,13 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from catalog import services as catalog_services
-from sellers import services as seller_services
+from sellers.consent.services import consent_record
+from sellers.households.services import (
+    bureau_officer_grant,
+    caseload_assign,
+    household_create,
+    membership_grant,
+)
 from sellers.models import (
     DisplayLevel,
     Household,
@@ -114,9 +120,7 @@ class Command(BaseCommand):
             household.ships_itself = number < AGENCY_SHIPS_FROM
             household.save(update_fields=["account", "ships_itself"])
             social_worker = users["social"] if number < 8 else users["social2"]
-            seller_services.caseload_assign(
-                household=household, social_worker=social_worker
-            )
+            caseload_assign(household=household, social_worker=social_worker)
             for offer_number, (kind, stock) in enumerate(row[6]):
                 self.create_product(
                     household,
@@ -141,20 +145,20 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.save()
         for username in ("social", "social2"):
-            seller_services.membership_grant(
+            membership_grant(
                 user=users[username],
                 organisation=organisation,
                 role=MemberRole.SOCIAL_WORKER,
             )
-        seller_services.membership_grant(
+        membership_grant(
             user=users["reviewer"], organisation=organisation, role=MemberRole.REVIEWER
         )
-        seller_services.membership_grant(
+        membership_grant(
             user=users["orgadmin"],
             organisation=organisation,
             role=MemberRole.ADMINISTRATOR,
         )
-        seller_services.bureau_officer_grant(user=users["bureau"])
+        bureau_officer_grant(user=users["bureau"])
         return users
 
     def create_pages(self):
@@ -217,7 +221,7 @@ class Command(BaseCommand):
             intro,
             _story,
         ) = row
-        household = seller_services.household_create(
+        household = household_create(
             organisation=organisation,
             nickname=nickname,
             legal_name=legal_name,
@@ -276,7 +280,7 @@ class Command(BaseCommand):
             DisplayLevel.GIVEN_NAME: ["story", "village", "name", "photos"],
             DisplayLevel.FULL_STORY: ["story", "village", "name", "photos"],
         }[level]
-        seller_services.consent_record(
+        consent_record(
             household=household,
             acting_user=social_worker,
             display_level=level,

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel
+from sellers.ledger.services import ledger_correct, order_credit_households
 from sellers.models import IncomeDay, LedgerEntry
 from tests.sellers import helpers
 
@@ -32,12 +33,10 @@ def test_sales_refunds_payouts_and_corrections_land_on_their_day(ledger_clock):
     helpers.paid_order((fish, 1))
     ledger_clock[0] = late + datetime.timedelta(hours=1)
     parcel = first.parcels.get(household=luo)
-    services.parcel_cancel(parcel=parcel, reason="鱼死了", acting_user=a)
+    parcel_cancel(parcel=parcel, reason="鱼死了", acting_user=a)
     helpers.payout(luo, "5.00", a, reference="P1", method="cash")
     sale = LedgerEntry.objects.filter(household=luo, kind="sale").first()
-    services.ledger_correct(
-        entry=sale, amount=Decimal("-0.50"), memo="称错", acting_user=a
-    )
+    ledger_correct(entry=sale, amount=Decimal("-0.50"), memo="称错", acting_user=a)
 
     assert days(luo) == [
         # 2 fish + delivery (¥40), then 1 fish + delivery (¥25)
@@ -73,7 +72,7 @@ def test_crediting_an_order_again_adds_nothing():
     (fish, eggs, _bacon), (luo, _wang, _chen), _workers = helpers.two_caseloads()
     order = helpers.paid_order((fish, 2), (eggs, 1))
 
-    services.order_credit_households(order=order)
+    order_credit_households(order=order)
 
     assert IncomeDay.objects.get(household=luo, span="d").sales == Decimal("40.00")
     assert IncomeDay.objects.get(household=luo, span="m").sales == Decimal("40.00")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel
 from sellers.models import LedgerEntry, Parcel
 from storefront.checkout.models import StripePayment
 from storefront.checkout.payments import stripe_client
@@ -35,7 +35,7 @@ def trading(db):
     worker = helpers.social_worker("a@agency.example", luo, wang, chen)
     first = helpers.paid_order((fish, 2), (eggs, 1), (bacon, 1))
     second = helpers.paid_order((fish, 1), (eggs, 3))
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=Parcel.objects.get(order=first, household=chen),
         reason="路断了",
         acting_user=worker,

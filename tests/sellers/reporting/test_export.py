@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from sellers import services
+from sellers.households.services import bureau_officer_grant
 from sellers.models import ReportExport
 from sellers.reporting.tasks import report_export_run
 from tests.sellers.months import NOVEMBER_QUERY
@@ -47,7 +47,7 @@ def test_every_sale_and_refund_is_exported_off_the_request(
     assert "罗某" not in str(rows)
     # Another officer cannot fetch it.
     other = get_user_model().objects.create_user(username="o2@mca.example")
-    services.bureau_officer_grant(user=other)
+    bureau_officer_grant(user=other)
     client.force_login(other)
     assert client.get(response["Location"]).status_code == 404
 

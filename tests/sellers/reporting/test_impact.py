@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel
 from sellers.models import HouseholdRecord, Organisation
 from sellers.reporting.impact import public_impact
 from tests import factories
@@ -105,7 +105,7 @@ def test_a_month_with_one_households_refund_alone_is_blank(
 ):
     order = sell(ledger_clock, 10, *six_households)
     ledger_clock[0] = datetime.datetime(2026, 11, 3, 10, 0, tzinfo=SHANGHAI)
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=order.parcels.get(household__slug="h0"),
         reason="鱼死了",
         acting_user=User.objects.create_user(username="w@agency.example"),

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
-from sellers import services
+from sellers.fulfilment.services import parcel_cancel
 from sellers.models import (
     LedgerEntry,
     Parcel,
@@ -138,7 +138,7 @@ def test_a_refund_counts_under_the_category_the_product_was_sold_in(
         category=create_from_breadcrumbs("干货")
     )
 
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=order.parcels.get(),
         reason="鱼死了",
         acting_user=luo.partner.users.first(),
@@ -309,7 +309,7 @@ def test_a_household_paid_more_than_it_earned_is_not_owed_a_negative(
     # given: 罗 is paid ¥30 of his ¥65, then a ¥40 parcel of his is refunded
     luo, _wang, _chen = months
     parcel = Parcel.objects.filter(household=luo).order_by("pk").first()
-    services.parcel_cancel(
+    parcel_cancel(
         parcel=parcel,
         reason="鱼死了",
         settlement="returned",

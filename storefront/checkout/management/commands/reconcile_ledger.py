@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sellers.selectors import ledger_reconcile
+from sellers.ledger.reconcile import ledger_reconcile
 from storefront.checkout import payments
 from storefront.checkout.models import PaymentStatus, StripePayment
 
