@@ -172,8 +172,7 @@ def test_a_signed_in_buyer_s_orders_speak_chinese_without_tax_columns(client, pa
     )
     client.force_login(buyer)
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
-    helpers.place_order(client)
+    helpers.buy(client)
     number = StripePayment.objects.get().order_number
 
     # when

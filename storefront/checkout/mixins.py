@@ -1,3 +1,5 @@
+import logging
+
 from django.db import transaction
 from oscar.apps.checkout import mixins
 
@@ -5,12 +7,16 @@ from sellers.campaigns import campaign_code
 from sellers.campaigns.services import order_campaign_record
 from storefront.accounts.services import order_phone_record
 
+from . import payments, tasks
 from .stock import GuardedOrderCreator
+
+logger = logging.getLogger(__name__)
 
 
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
-    """Oscar's order placement, in one transaction, with the guarded allocation;
-    the order keeps the buyer's mobile number (build_submission's buyer_phone)."""
+    """Oscar's order placement, in one transaction, with the guarded allocation,
+    the order's payment (awaiting it until the order expires) and the buyer's
+    mobile number (build_submission's buyer_phone)."""
 
     def place_order(
         self,
@@ -26,7 +32,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         **kwargs,
     ):
         buyer_phone = kwargs.pop("buyer_phone", None)
-        # Addresses, order, lines, allocation and payment records commit
+        # Addresses, order, lines, allocation and the payment's deadline commit
         # together or not at all: a sold-out line leaves nothing behind.
         with transaction.atomic():
             shipping_address = self.create_shipping_address(user, shipping_address)
@@ -51,7 +57,21 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
             )
             self.save_payment_details(order)
             order_phone_record(order=order, phone=buyer_phone)
+            payment = payments.payment_open(order=order)
+            transaction.on_commit(lambda: _schedule(payment))
             code = campaign_code(request) if request is not None else None
             if code:
                 order_campaign_record(order=order, code=code)
         return order
+
+
+def _schedule(payment) -> None:
+    # A queue that is down must not fail a placed order: the heal expires
+    # overdue orders anyway.
+    try:
+        tasks.order_expire_schedule(
+            order_number=payment.order_number, at=payment.expires_at
+        )
+        tasks.payments_heal_schedule()
+    except Exception:
+        logger.exception("Order #%s: expiry not scheduled", payment.order_number)

@@ -30,6 +30,19 @@ def stock_allocate(*, stockrecord_id: int, quantity: int) -> bool:
     return bool(updated)
 
 
+def stock_release(*, stockrecord_id: int, quantity: int) -> bool:
+    """Give back `quantity` allocated units of an order that was not paid.
+
+    Never below zero: a release repeated by mistake changes nothing.
+    """
+    updated = StockRecord.objects.filter(
+        pk=stockrecord_id, num_allocated__gte=quantity
+    ).update(num_allocated=F("num_allocated") - quantity, date_updated=timezone.now())
+    if updated:
+        page_cache.version_bump()
+    return bool(updated)
+
+
 class GuardedOrderCreator(OrderCreator):
     """Oscar's order creator with the guarded allocation (still in stock-record
     id order and inside the order's transaction, as Oscar calls it)."""

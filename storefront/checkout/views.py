@@ -1,26 +1,33 @@
-"""Oscar's checkout views where payment differs: Stripe authorise → place → capture."""
+"""Oscar's checkout views where payment differs: the order is placed awaiting
+payment, then paid on its own pay page (card, WeChat Pay, Alipay)."""
 
+import json
 import logging
 import re
 
 import stripe
 from django.conf import settings
+from django.contrib import messages
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from oscar.apps.checkout import views
-from oscar.apps.checkout.exceptions import FailedPreCondition
-from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_model
 
 from sellers.fulfilment.selectors import basket_parcels
 
 from . import payments, regions
 from .mixins import OrderPlacementMixin
+from .models import PaymentStatus, StripePayment
+from .orders import order_basket_refill, order_for_buyer, order_remember
 from .statuses import OrderStatus
 
 Order = get_model("order", "Order")
@@ -76,7 +83,8 @@ def province_regions(request, province_code):
 
 
 class PaymentContextMixin:
-    """The pay page's context: parcels per household and Stripe.js settings."""
+    """The review page's context: parcels per household, and how long the
+    order waits for its payment."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,13 +95,38 @@ class PaymentContextMixin:
             basket=self.request.basket,
             charges=method.charges(self.request.basket) if method else {},
         )
-        context["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
-        context["stripe_js_url"] = settings.STRIPE_JS_URL
+        context["pay_minutes"] = settings.BANGFU_ORDER_PAY_MINUTES
         return context
 
 
-class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
-    """Review and pay on one page; the final post places the authorised order.
+def order_pay_url(order) -> str:
+    return reverse("checkout:order-pay", args=[order.number])
+
+
+class ReceiptMixin:
+    """The order's receipt e-mail (the impact receipt), sent once it is paid."""
+
+    def send_order_placed_email(self, order):
+        if not order.email:
+            return  # a guest known by his mobile number only
+        # A mail server that is down must not turn a paid order into an error
+        # page (the receipt stays on the order page).
+        try:
+            super().send_order_placed_email(order)
+        except Exception:
+            logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
+
+    def send_receipt_once(self, order):
+        claimed = StripePayment.objects.filter(
+            order_number=order.number, receipt_sent_at__isnull=True
+        ).update(receipt_sent_at=timezone.now())
+        if claimed:
+            self.send_order_placed_email(order)
+
+
+class PaymentDetailsView(ReceiptMixin, PaymentContextMixin, views.PaymentDetailsView):
+    """Review the order parcel by parcel and submit it: it is placed awaiting
+    payment, its stock held, and the buyer pays it on its pay page.
 
     Oscar's view already takes our OrderPlacementMixin (found by label).
     """
@@ -101,40 +134,8 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
     template_name = "oscar/checkout/payment_details.html"
     template_name_preview = "oscar/checkout/payment_details.html"
 
-    def check_pre_conditions(self, request):
-        try:
-            super().check_pre_conditions(request)
-        except FailedPreCondition:
-            # Sent back to the basket (an item sold out, the basket changed):
-            # an authorisation taken for this basket must not stay held.
-            if request.method == "POST" and request.basket.id:
-                payments.payment_release(
-                    order_number=self.generate_order_number(request.basket)
-                )
-            raise
-
     def handle_payment(self, order_number, total, **kwargs):
-        try:
-            payment = payments.payment_verify(
-                order_number=order_number, amount=total.incl_tax
-            )
-        except (payments.PaymentDeclined, payments.PaymentUnavailable) as error:
-            raise UnableToTakePayment(str(error)) from error
-        source_type, _created = SourceType.objects.get_or_create(
-            code="stripe", defaults={"name": "Stripe"}
-        )
-        self.add_payment_source(
-            Source(
-                source_type=source_type,
-                currency=total.currency,
-                amount_allocated=total.incl_tax,
-                reference=payment.payment_intent_id,
-            )
-        )
-        self.add_payment_event(
-            "authorised", total.incl_tax, reference=payment.payment_intent_id
-        )
-        self.stripe_payment = payment
+        """Nothing is taken before the order exists: its pay page takes it."""
 
     def handle_order_placement(self, order_number, *args, **kwargs):
         try:
@@ -142,78 +143,219 @@ class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
         except Exception:
             order = Order.objects.filter(number=order_number).first()
             if order is None:
-                # The order was not placed: release the buyer's money at once.
-                payments.payment_release(order_number=order_number)
                 raise
             # The order is written: whatever failed after it must not reopen
-            # the basket (Oscar would) or leave the money uncaptured.
+            # the basket (Oscar would); the buyer goes on to pay.
             logger.exception(
                 "Order #%s: error after the order was placed", order_number
             )
-            self._capture(order_number)
-            self.checkout_session.flush()
-            self.request.session["checkout_order_id"] = order.id
-            return redirect(self.get_success_url())
+            self.remember_placed(order)
+            return redirect(order_pay_url(order))
 
     def handle_successful_order(self, order):
-        # Capture first: the receipt e-mail and everything else come after
-        # the money is taken.
-        self._capture(order.number)
-        return super().handle_successful_order(order)
+        # Oscar's, but to the pay page and without the receipt e-mail, which
+        # waits for the payment (ThankYouView sends it).
+        self.remember_placed(order)
+        response = redirect(order_pay_url(order))
+        self.send_signal(self.request, response, order)
+        return response
 
-    def _capture(self, order_number):
-        try:
-            payments.payment_capture(payment=self.stripe_payment)
-        except (payments.PaymentUnavailable, payments.PaymentDeclined):
-            # The order stands, authorised; reconcile_payments lists it until
-            # the capture is retried.
-            logger.error("Order #%s: capture failed; order placed", order_number)
-
-    def send_order_placed_email(self, order):
-        if not order.email:
-            return  # a guest known by his mobile number only
-        # The order is placed and paid for: a mail server that is down must
-        # not turn that into an error (the receipt stays on the order page).
-        try:
-            super().send_order_placed_email(order)
-        except Exception:
-            logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
+    def remember_placed(self, order):
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.id
+        order_remember(request=self.request, order=order)
 
     def get_initial_order_status(self, basket):
-        return OrderStatus.AUTHORISED
+        return OrderStatus.PENDING
 
 
-class StripeAuthorizeView(OrderPlacementMixin, View):
-    """Authorise the basket's total on the card the browser tokenised (JSON)."""
+class ThankYouView(ReceiptMixin, OrderPlacementMixin, views.ThankYouView):
+    """Oscar's thank-you page, for a paid order (an order awaiting payment goes
+    to its pay page); the receipt e-mail goes on the first visit."""
 
-    pre_conditions = [
-        "check_basket_is_not_empty",
-        "check_basket_is_valid",
-        "check_user_email_is_captured",
-        "check_shipping_data_is_captured",
-    ]
+    def get(self, request, *args, **kwargs):
+        order = self.get_object()
+        if order is not None:
+            if order.status == OrderStatus.PENDING:
+                return redirect(order_pay_url(order))
+            if order.status == OrderStatus.PAID:
+                self.send_receipt_once(order)
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        payment_method = request.POST.get("payment_method", "")
-        if not PAYMENT_METHOD_ID.match(payment_method):
-            return JsonResponse(
-                {"error": _("The card details are incomplete.")}, status=400
-            )
-        submission = self.build_submission()
-        basket = submission["basket"]
-        order_number = self.generate_order_number(basket)
-        self.checkout_session.set_order_number(order_number)
-        try:
-            payment, client_secret = payments.payment_authorize(
-                order_number=order_number,
-                amount=submission["order_total"].incl_tax,
-                payment_method=payment_method,
-            )
-        except payments.PaymentDeclined as error:
-            return JsonResponse({"error": str(error)}, status=402)
-        except payments.PaymentUnavailable as error:
-            return JsonResponse({"error": str(error)}, status=503)
-        return JsonResponse({"status": payment.status, "client_secret": client_secret})
+
+def _thank(request, order):
+    request.session["checkout_order_id"] = order.id
+    return redirect("checkout:thank-you")
+
+
+class OrderPayView(View):
+    """The order's pay page: its parcels per household, the amount, the time
+    left and the methods (WeChat Pay, Alipay, card); a released order offers
+    to order the same again."""
+
+    template_name = "oscar/checkout/order_pay.html"
+
+    def get(self, request, number):
+        order = order_for_buyer(
+            request=request, number=number, token=request.GET.get("h", "")
+        )
+        payment = StripePayment.objects.filter(order_number=number).first()
+        status = order.status
+        if (
+            status == OrderStatus.PENDING
+            and payment is not None
+            and payment.expires_at is not None
+            and payment.expires_at <= timezone.now()
+        ):
+            try:
+                with payments.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
+                    status = payments.order_expire(order_number=number)
+            except payments.PaymentUnavailable:
+                pass  # shown as awaiting payment; paying says why it cannot
+        if status == OrderStatus.PAID:
+            return _thank(request, order)
+        order.refresh_from_db(fields=["status"])
+        seconds_left = 0
+        if payment is not None and payment.expires_at is not None:
+            left = (payment.expires_at - timezone.now()).total_seconds()
+            seconds_left = max(0, int(left))
+        context = {
+            "order": order,
+            "payment": payment,
+            "awaiting_payment": order.status == OrderStatus.PENDING,
+            "released": order.status == OrderStatus.CANCELLED,
+            "released_message": str(payments.OrderReleased()),
+            "seconds_left": seconds_left,
+            "time_left": f"{seconds_left // 60:02d}:{seconds_left % 60:02d}",
+            "methods": payments.method_types_enabled(),
+            "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+
+def _json_error(message, status, **extra):
+    return JsonResponse({"error": str(message), **extra}, status=status)
+
+
+def _paying(request, number, pay):
+    """Run `pay` (a call into payments) within the time budget: (order,
+    answer, None), or (None, None, the buyer's error as JSON)."""
+    try:
+        order = order_for_buyer(request=request, number=number)
+        with payments.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
+            return order, pay(order), None
+    except payments.OrderReleased as error:
+        return (
+            None,
+            None,
+            _json_error(
+                error,
+                409,
+                released=True,
+                reorder_url=reverse("checkout:order-reorder", args=[number]),
+            ),
+        )
+    except payments.PaymentDeclined as error:
+        return None, None, _json_error(error, 402)
+    except payments.PaymentUnavailable as error:
+        return None, None, _json_error(error, 503)
+    except StripePayment.DoesNotExist:
+        return None, None, _json_error(_("This order cannot be paid here."), 409)
+    except DatabaseError:
+        logger.exception("Order #%s: database error while paying", number)
+        message = _(
+            "We cannot save your payment just now. If you have paid, your "
+            "money is safe and the order is confirmed within a few minutes; "
+            "otherwise please try again in a minute."
+        )
+        return None, None, _json_error(message, 503)
+
+
+def _pay_answer(request, number, pay):
+    """The pay page's JSON: the intent's status and next action, or the error."""
+    order, answer, error = _paying(request, number, pay)
+    if error is not None:
+        return error
+    body = {"status": answer.status}
+    if answer.status == PaymentStatus.SUCCEEDED:
+        request.session["checkout_order_id"] = order.id
+        body["redirect"] = reverse("checkout:thank-you")
+    else:
+        body["client_secret"] = answer.client_secret
+        body["next_action"] = answer.next_action
+    return JsonResponse(body)
+
+
+@require_POST
+def order_pay(request, number):
+    """Pay the order (JSON): a card Stripe.js tokenised, or a wallet."""
+    method = request.POST.get("method", "card")
+    if method not in payments.method_types_enabled():
+        return _json_error(_("This payment method is not offered."), 400)
+    payment_method = request.POST.get("payment_method", "")
+    if method == "card" and not PAYMENT_METHOD_ID.match(payment_method):
+        return _json_error(_("The card details are incomplete."), 400)
+    return_url = request.build_absolute_uri(
+        reverse("checkout:order-pay-return", args=[number])
+    )
+    return _pay_answer(
+        request,
+        number,
+        lambda order: payments.payment_pay(
+            order_number=order.number,
+            method_type=method,
+            payment_method=payment_method,
+            return_url=return_url,
+        ),
+    )
+
+
+@require_GET
+def order_pay_status(request, number):
+    """The order's payment as Stripe has it now (JSON; polled by the pay page)."""
+    return _pay_answer(
+        request,
+        number,
+        lambda order: payments.payment_refresh(order_number=order.number),
+    )
+
+
+@require_GET
+def order_pay_return(request, number):
+    """Where Alipay (or a bank's check) sends the buyer back: read the intent."""
+    order, answer, error = _paying(
+        request,
+        number,
+        lambda order: payments.payment_refresh(order_number=order.number),
+    )
+    if answer is not None and answer.status == PaymentStatus.SUCCEEDED:
+        return _thank(request, order)
+    if answer is not None and answer.status != PaymentStatus.PROCESSING:
+        messages.warning(
+            request, _("The payment was not completed. Please choose how to pay.")
+        )
+    elif error is not None and error.status_code != 409:
+        messages.error(request, json.loads(error.content)["error"])
+    return redirect("checkout:order-pay", number=number)
+
+
+@require_POST
+def order_reorder(request, number):
+    """Put a released order's lines back in the buyer's basket."""
+    order = order_for_buyer(request=request, number=number)
+    if order.status != OrderStatus.CANCELLED:
+        return redirect("checkout:order-pay", number=number)
+    with transaction.atomic():
+        missing = order_basket_refill(basket=request.basket, order=order)
+    messages.success(request, _("The items of your order are back in your basket."))
+    for title in missing:
+        messages.warning(
+            request,
+            _("“%(product)s” is no longer available in that quantity.")
+            % {"product": title},
+        )
+    return redirect("basket:summary")
 
 
 @csrf_exempt

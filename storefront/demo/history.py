@@ -2,7 +2,7 @@
 and delivered, a few cancelled or partly refunded, and monthly payouts.
 
 Every figure is written through the store's own services (the checkout's
-order creator and routing, Stripe authorisation and capture against the
+order creator and routing, its payment by card through Stripe against the
 local Stripe-compatible server, parcel and payout services) with the clock
 pinned to the moment each thing happened (sellers.clock), so the ledger,
 the bureau's report and reconcile_ledger agree as they do on real sales.
@@ -150,16 +150,14 @@ def _order(day, rng, households, card, number):
             shipping_charge=method.calculate(basket),
             total=_total(basket, method),
             guest_email=f"demo-buyer-{number % 25 + 1:02d}@example.invalid",
-            status=OrderStatus.AUTHORISED,
+            status=OrderStatus.PENDING,
             date_placed=moment,
         )
         basket.submit()
-        payment, _secret = payments.payment_authorize(
-            order_number=order.number,
-            amount=order.total_incl_tax,
-            payment_method=card,
+        payments.payment_open(order=order)
+        payments.payment_pay(
+            order_number=order.number, method_type="card", payment_method=card
         )
-        payments.payment_capture(payment=payment)
     return order
 
 

@@ -306,20 +306,32 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 # Orders of the demo's sales history (storefront.demo.history) are numbered
 # so, and the bureau's report says it shows demo data while any exist.
 BANGFU_DEMO_ORDER_PREFIX = "DEMO-"
-OSCAR_INITIAL_ORDER_STATUS = OrderStatus.AUTHORISED
+# An order is placed awaiting payment (its stock held), then paid, or
+# cancelled when it is not paid in time. "authorised" is the status of orders
+# placed before payment came first (card authorised, then captured).
+OSCAR_INITIAL_ORDER_STATUS = OrderStatus.PENDING
 # A paid order is never cancelled as a whole: its parcels are, one by one,
 # each refunded and debited from its household's ledger
 # (sellers.fulfilment.services.parcel_cancel).
 OSCAR_ORDER_STATUS_PIPELINE = {
+    OrderStatus.PENDING: (OrderStatus.PAID, OrderStatus.CANCELLED),
     OrderStatus.AUTHORISED: (OrderStatus.PAID, OrderStatus.CANCELLED),
     OrderStatus.PAID: (),
     OrderStatus.CANCELLED: (),
 }
+# An order not paid within this many minutes is cancelled and its stock
+# released; the heal task compares Stripe's intents with the orders this often.
+BANGFU_ORDER_PAY_MINUTES = int(env("BANGFU_ORDER_PAY_MINUTES", "15"))
+BANGFU_PAYMENT_HEAL_MINUTES = int(env("BANGFU_PAYMENT_HEAL_MINUTES", "5"))
 # Delivery: each household's parcel costs a flat fee, free above a threshold.
 BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))
 BANGFU_FREE_DELIVERY_THRESHOLD = Decimal(env("BANGFU_FREE_DELIVERY_THRESHOLD", "99.00"))
 # Notices of parcels and sign-in codes go through these channels
 # (sellers.notifications); a WeChat channel is one more class here.
+# WeChat Pay and Alipay through Stripe (offered to merchants in Stripe's
+# supported countries): on unless the Stripe account lacks them.
+BANGFU_WECHAT_PAY_ENABLED = env_bool("BANGFU_WECHAT_PAY_ENABLED", True)
+BANGFU_ALIPAY_ENABLED = env_bool("BANGFU_ALIPAY_ENABLED", True)
 BANGFU_NOTIFICATION_CHANNELS = [
     "sellers.notifications.EmailChannel",
     "sellers.notifications.SmsChannel",
@@ -371,7 +383,11 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "")
 STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
-STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "10"))
+# One call waits at most STRIPE_TIMEOUT seconds, twice (one retry, after
+# 0.5–1 s); a buyer's request waits at most STRIPE_REQUEST_BUDGET seconds on
+# all its calls together (storefront.checkout.payments.stripe_deadline).
+STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "6"))
+STRIPE_REQUEST_BUDGET = float(env("STRIPE_REQUEST_BUDGET", "15"))
 STRIPE_WEBHOOK_TOLERANCE = 300
 
 # Background tasks (django-tasks): imports and long exports, and Wagtail's own

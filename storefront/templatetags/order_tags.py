@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from storefront.checkout.statuses import OrderStatus
 
@@ -24,3 +25,16 @@ def order_status_label(order) -> str:
     if order.status in OrderStatus.values:
         return OrderStatus(order.status).label
     return order.status
+
+
+@register.filter
+def awaiting_payment(order) -> bool:
+    """True while the order can still be paid (placed, not yet paid)."""
+    return order.status == OrderStatus.PENDING
+
+
+@register.filter
+def order_pay_path(order) -> str:
+    """The order's pay page, as a signed link that opens it in any browser."""
+    path = reverse("checkout:order-pay", args=[order.number])
+    return f"{path}?{urlencode({'h': order.verification_hash()})}"

@@ -16,6 +16,7 @@ from sellers.households.services import caseload_assign
 from sellers.ledger.services import payout_record
 from sellers.models import LedgerEntry, Parcel
 from storefront.checkout import payments
+from storefront.checkout.models import StripePayment
 from storefront.shipping.methods import ParcelDelivery
 from tests import factories
 from tests.storefront.checkout.helpers import CARD_OK, card_token
@@ -93,13 +94,14 @@ def place_order(*items, email: str = "buyer@example.com", method=None):
 
 
 def pay(order):
-    """Authorise and capture the order's total in localstripe, as checkout does."""
-    payment, _secret = payments.payment_authorize(
+    """Pay the order's total by card in localstripe, as its pay page does."""
+    if not StripePayment.objects.filter(order_number=order.number).exists():
+        payments.payment_open(order=order)
+    payments.payment_pay(
         order_number=order.number,
-        amount=order.total_incl_tax,
+        method_type="card",
         payment_method=card_token(CARD_OK),
     )
-    payments.payment_capture(payment=payment)
     order.refresh_from_db()
     return order
 

@@ -86,8 +86,7 @@ def test_an_order_placed_after_the_link_counts_for_the_campaign(client, worker):
 
     # when: he buys
     checkout.checkout_to_payment(client, fish, eggs)
-    checkout.authorize(client)
-    checkout.place_order(client)
+    checkout.buy(client)
 
     # then
     assert landing.status_code == 302 and landing["Location"] == "/"
@@ -111,8 +110,7 @@ def test_an_order_after_a_dead_link_counts_for_nothing(client, worker, case):
 
     client.get(f"/c/{code}/")
     checkout.checkout_to_payment(client, fish, eggs)
-    checkout.authorize(client)
-    checkout.place_order(client)
+    checkout.buy(client)
 
     assert CampaignOrder.objects.count() == 0
     assert "bangfu_campaign" not in client.cookies

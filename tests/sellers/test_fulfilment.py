@@ -316,13 +316,21 @@ def test_the_webhook_credits_an_order_whose_capture_was_recorded_but_not_credite
 
     fish, eggs, _bacon = shop["products"]
     order = helpers.place_order((fish, 1), (eggs, 1))
-    payment, _secret = payments.payment_authorize(
-        order_number=order.number,
-        amount=order.total_incl_tax,
-        payment_method=helpers.card_token(helpers.CARD_OK),
+    intent = stripe_client().v1.payment_intents.create(
+        params={
+            "amount": payments.to_fen(order.total_incl_tax),
+            "currency": "cny",
+            "payment_method": helpers.card_token(helpers.CARD_OK),
+            "confirm": True,
+            "metadata": {"order_number": order.number},
+        }
     )
-    stripe_client().v1.payment_intents.capture(payment.payment_intent_id)
-    StripePayment.objects.filter(pk=payment.pk).update(status="succeeded")
+    payment = StripePayment.objects.create(
+        order_number=order.number,
+        payment_intent_id=intent.id,
+        amount_fen=intent.amount,
+        status="succeeded",
+    )
 
     # when: Stripe's payment_intent.succeeded arrives
     import time

@@ -7,6 +7,7 @@ import requests
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from oscar.core.loading import get_model
 
 from storefront.checkout.payments import stripe_client
 from tests import factories
@@ -72,10 +73,30 @@ def card_token(number: str) -> str:
     return token.card.id
 
 
-def authorize(client, number: str = CARD_OK):
+def placed_number(client) -> str:
+    """The number of the order this client placed last."""
+    order_id = client.session["checkout_order_id"]
+    return get_model("order", "Order").objects.get(pk=order_id).number
+
+
+def pay_url(number: str, what: str = "intent") -> str:
+    return f"/shop/checkout/orders/{number}/pay/{what}/"
+
+
+def pay(client, number: str = CARD_OK, order_number: str | None = None):
+    """Pay the order just placed (or `order_number`) by card, as the pay page
+    does: Stripe.js tokenises the card, the page posts it."""
+    order_number = order_number or placed_number(client)
     return client.post(
-        "/shop/checkout/stripe/authorize/", {"payment_method": card_token(number)}
+        pay_url(order_number),
+        {"method": "card", "payment_method": card_token(number)},
     )
+
+
+def pay_with(client, method: str, order_number: str | None = None):
+    """Pay the order just placed with a wallet (wechat_pay or alipay)."""
+    order_number = order_number or placed_number(client)
+    return client.post(pay_url(order_number), {"method": method})
 
 
 def authenticate_3ds(client_secret: str, intent_id: str, success: bool) -> None:
@@ -92,7 +113,14 @@ def authenticate_3ds(client_secret: str, intent_id: str, success: bool) -> None:
 
 
 def place_order(client):
+    """Submit the order ("提交订单"): placed awaiting payment, on its pay page."""
     return client.post("/shop/checkout/preview/", {"action": "place_order"})
+
+
+def buy(client, number: str = CARD_OK):
+    """Submit the order and pay it by card; the payment's answer."""
+    place_order(client)
+    return pay(client, number)
 
 
 def basket_lines(client):
@@ -114,9 +142,10 @@ def guest_buyer_path(client, *products) -> dict[str, str]:
     pages["basket"] = client.get("/shop/basket/")
     pages["gateway"] = client.get("/shop/checkout/")
     pages["address"] = client.get("/shop/checkout/shipping-address/")
-    pages["payment"] = page
-    authorize(client)
+    pages["review"] = page
     place_order(client)
+    pages["payment"] = client.get(f"/shop/checkout/orders/{placed_number(client)}/pay/")
+    pay(client)
     pages["thank-you"] = client.get("/shop/checkout/thank-you/")
     link = re.search(
         r"http://testserver(/shop/accounts/order-status/\S+)", mail.outbox[-1].body

@@ -54,16 +54,17 @@ def test_posted_prices_and_currencies_are_ignored(client, products):
     helpers.checkout_to_payment(client, eggs)
 
     client.post(
-        "/shop/checkout/stripe/authorize/",
+        "/shop/checkout/preview/",
+        {"action": "place_order", "order_total": "0.01", "amount_fen": "1"},
+    )
+    client.post(
+        helpers.pay_url(helpers.placed_number(client)),
         {
+            "method": "card",
             "payment_method": helpers.card_token(helpers.CARD_OK),
             "amount": "1",
             "currency": "usd",
         },
-    )
-    client.post(
-        "/shop/checkout/preview/",
-        {"action": "place_order", "order_total": "0.01", "amount_fen": "1"},
     )
 
     order = Order.objects.get()
@@ -85,14 +86,16 @@ def test_posted_prices_and_currencies_are_ignored(client, products):
 def test_malformed_card_ids_are_refused(client, products, value):
     fish, eggs = products
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
 
     response = client.post(
-        "/shop/checkout/stripe/authorize/", {"payment_method": value}
+        helpers.pay_url(helpers.placed_number(client)),
+        {"method": "card", "payment_method": value},
     )
 
     assert response.status_code == 400
     assert response.json() == {"error": "银行卡信息不完整。"}
-    assert StripePayment.objects.count() == 0
+    assert StripePayment.objects.get().payment_intent_id is None
 
 
 @pytest.mark.parametrize(
@@ -133,26 +136,30 @@ def test_skipping_checkout_steps_is_sent_back(client, products):
     helpers.add_to_basket(client, fish)
 
     pay_page = client.get("/shop/checkout/payment-details/")
-    authorised = client.post(
-        "/shop/checkout/stripe/authorize/",
-        {"payment_method": helpers.card_token(helpers.CARD_OK)},
-    )
     placed = helpers.place_order(client)
+    paid = client.post(
+        helpers.pay_url("100001"),
+        {"method": "card", "payment_method": helpers.card_token(helpers.CARD_OK)},
+    )
 
     assert pay_page.status_code == 302
-    assert authorised.status_code == 302
     assert placed.status_code == 302
-    assert pay_page["Location"] == authorised["Location"] == placed["Location"]
+    assert pay_page["Location"] == placed["Location"]
+    assert paid.status_code == 404
     assert StripePayment.objects.count() == 0
     assert Order.objects.count() == 0
 
 
-def test_placing_without_paying_places_nothing(client, products):
+def test_placing_without_paying_leaves_the_order_awaiting_payment(client, products):
+    from sellers.models import LedgerEntry
+
     fish, eggs = products
     helpers.checkout_to_payment(client, fish, eggs)
 
     response = helpers.place_order(client)
 
-    assert response.status_code == 200
-    assert "请填写银行卡信息后付款。" in response.content.decode()
-    assert Order.objects.count() == 0
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.status == "pending"
+    assert StripePayment.objects.get().payment_intent_id is None
+    assert LedgerEntry.objects.count() == 0

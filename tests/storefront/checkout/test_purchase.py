@@ -1,4 +1,4 @@
-"""Whole purchases against localstripe: authorise → place → capture, or nothing."""
+"""Whole purchases against localstripe: place awaiting payment, then pay."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from oscar.core.loading import get_model
 
-from sellers.models import Parcel
+from sellers.models import LedgerEntry, Parcel
 from storefront.checkout.models import PaymentStatus, StripePayment
 from storefront.checkout.payments import stripe_client
 from tests import factories
@@ -38,14 +38,17 @@ def test_full_purchase_from_two_households(client, shop):
     ]
 
     # when
-    authorised = helpers.authorize(client)
     response = helpers.place_order(client)
+    paid = helpers.pay(client)
 
     # then: one order, paid, split into two parcels
-    assert authorised.json()["status"] == "requires_capture"
-    assert response.status_code == 302
-    assert response["Location"] == "/shop/checkout/thank-you/"
     order = Order.objects.get()
+    assert paid.json() == {
+        "status": "succeeded",
+        "redirect": "/shop/checkout/thank-you/",
+    }
+    assert response.status_code == 302
+    assert response["Location"] == f"/shop/checkout/orders/{order.number}/pay/"
     assert order.total_incl_tax == Decimal("80.00")
     assert order.shipping_incl_tax == Decimal("20.00")
     assert order.status == "paid"
@@ -72,8 +75,7 @@ def test_full_purchase_from_two_households(client, shop):
 def test_impact_receipt_on_the_confirmation_and_in_the_email(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
-    helpers.place_order(client)
+    helpers.buy(client)
 
     html = client.get("/shop/checkout/thank-you/").content.decode()
 
@@ -113,164 +115,173 @@ def test_free_delivery_above_the_threshold_and_pickup_is_free(
     ]
 
 
-def test_declined_card_gives_a_clear_message_and_keeps_the_basket(client, shop):
+def test_declined_card_gives_a_clear_message_and_keeps_the_order_open(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
 
-    response = helpers.authorize(client, helpers.CARD_DECLINED)
-    placed = helpers.place_order(client)
+    response = helpers.pay(client, helpers.CARD_DECLINED)
 
     assert response.status_code == 402
     assert (
         response.json()["error"] == "您的银行卡被拒绝，未扣任何款项，请换一张卡再试。"
     )
-    assert placed.status_code == 200
-    assert "请填写银行卡信息后付款。" in placed.content.decode()
-    assert Order.objects.count() == 0
-    assert helpers.basket_lines(client) == [("草鱼", 1), ("土鸡蛋", 1)]
+    assert Order.objects.get().status == "pending"
+    assert helpers.basket_lines(client) == []
 
 
 def test_another_card_after_a_decline_pays(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client, helpers.CARD_DECLINED)
+    helpers.place_order(client)
+    helpers.pay(client, helpers.CARD_DECLINED)
 
-    answer = helpers.authorize(client, helpers.CARD_OK)
-    response = helpers.place_order(client)
+    answer = helpers.pay(client, helpers.CARD_OK)
 
-    assert answer.json()["status"] == "requires_capture"
-    assert response.status_code == 302
+    assert answer.json()["status"] == "succeeded"
     assert Order.objects.get().status == "paid"
 
 
-def test_3d_secure_passed_places_the_order(client, shop):
+def test_3d_secure_passed_pays_the_order(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
+    number = helpers.placed_number(client)
 
-    answer = helpers.authorize(client, helpers.CARD_3DS).json()
+    answer = helpers.pay(client, helpers.CARD_3DS).json()
     payment = StripePayment.objects.get()
     helpers.authenticate_3ds(answer["client_secret"], payment.payment_intent_id, True)
-    response = helpers.place_order(client)
+    status = client.get(helpers.pay_url(number, "status"))
 
     assert answer["status"] == "requires_action"
-    assert response.status_code == 302
+    assert status.json() == {
+        "status": "succeeded",
+        "redirect": "/shop/checkout/thank-you/",
+    }
     assert Order.objects.get().status == "paid"
 
 
-def test_3d_secure_failed_places_nothing(client, shop):
+def test_3d_secure_failed_leaves_the_order_to_pay(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
+    number = helpers.placed_number(client)
 
-    answer = helpers.authorize(client, helpers.CARD_3DS).json()
+    answer = helpers.pay(client, helpers.CARD_3DS).json()
     payment = StripePayment.objects.get()
     helpers.authenticate_3ds(answer["client_secret"], payment.payment_intent_id, False)
-    response = helpers.place_order(client)
+    status = client.get(helpers.pay_url(number, "status"))
 
-    assert response.status_code == 200
-    assert "这笔订单的付款尚未授权，请重新付款。" in response.content.decode()
-    assert Order.objects.count() == 0
-    assert helpers.basket_lines(client) == [("草鱼", 1), ("土鸡蛋", 1)]
+    assert status.json()["status"] == "requires_payment_method"
+    assert Order.objects.get().status == "pending"
+    assert LedgerEntry.objects.count() == 0
 
 
-def test_stripe_unreachable_changes_nothing(client, shop, settings):
+def test_stripe_unreachable_says_so_in_chinese_and_keeps_the_order(
+    client, shop, settings
+):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
+    number = helpers.placed_number(client)
     token = helpers.card_token(helpers.CARD_OK)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
 
     response = client.post(
-        "/shop/checkout/stripe/authorize/", {"payment_method": token}
+        helpers.pay_url(number), {"method": "card", "payment_method": token}
     )
-    placed = helpers.place_order(client)
 
     assert response.status_code == 503
-    assert response.json()["error"].startswith("暂时无法连接支付服务")
-    assert Order.objects.count() == 0
-    assert placed.status_code == 200
-    assert helpers.basket_lines(client) == [("草鱼", 1), ("土鸡蛋", 1)]
+    assert response.json()["error"] == (
+        "暂时无法连接支付服务。如果已经扣款，订单会在几分钟内自动确认；否则请稍后再试。"
+    )
+    assert Order.objects.get().status == "pending"
 
 
-def test_a_stripe_that_never_answers_is_given_up_on(client, shop, settings):
+def test_a_stripe_that_never_answers_is_given_up_on_within_the_budget(
+    client, shop, settings
+):
     import socket
+    import time
 
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
+    number = helpers.placed_number(client)
     token = helpers.card_token(helpers.CARD_OK)
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen()
     settings.STRIPE_API_BASE = f"http://127.0.0.1:{silent.getsockname()[1]}"
-    settings.STRIPE_TIMEOUT = 0.5
+    settings.STRIPE_REQUEST_BUDGET = 3
 
+    started = time.monotonic()
     try:
         response = client.post(
-            "/shop/checkout/stripe/authorize/", {"payment_method": token}
+            helpers.pay_url(number), {"method": "card", "payment_method": token}
         )
     finally:
         silent.close()
 
     assert response.status_code == 503
-    assert Order.objects.count() == 0
+    assert time.monotonic() - started < 3.5
+    assert Order.objects.get().status == "pending"
 
 
-def test_sold_out_after_authorisation_cancels_the_payment_intent(client, shop):
-    # given: the buyer's card is authorised
+def test_sold_out_before_submitting_places_nothing(client, shop):
+    # given: the buyer reviews his order
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
-    payment = StripePayment.objects.get()
 
-    # when: someone else takes the last eggs before he places the order
+    # when: someone else takes the last eggs before he submits it
     StockRecord.objects.filter(product=eggs).update(num_allocated=10)
     response = helpers.place_order(client)
 
     # then
-    intent = stripe_client().v1.payment_intents.retrieve(payment.payment_intent_id)
     assert response.status_code == 302
     assert response["Location"] == "/shop/basket/"
-    assert intent.status == "canceled"
     assert Order.objects.count() == 0
+    assert StripePayment.objects.count() == 0
     assert Parcel.objects.count() == 0
     assert StockRecord.objects.get(product=fish).num_allocated is None
     assert helpers.basket_lines(client) == [("草鱼", 1), ("土鸡蛋", 1)]
 
 
-def test_clicking_pay_twice_makes_one_payment_intent(client, shop):
+def test_clicking_pay_again_leaves_one_live_payment_intent(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
 
-    first = helpers.authorize(client).json()
-    second = helpers.authorize(client).json()
-
-    assert first["client_secret"] == second["client_secret"]
-    assert StripePayment.objects.count() == 1
-
-
-def test_changed_basket_cancels_the_old_intent_and_authorises_the_new_total(
-    client, shop
-):
-    fish, eggs = shop
-    helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
-    old = StripePayment.objects.get().payment_intent_id
-
-    helpers.add_to_basket(client, fish)
-    helpers.authorize(client)
-    response = helpers.place_order(client)
+    first = helpers.pay(client, helpers.CARD_3DS).json()
+    first_intent = StripePayment.objects.get().payment_intent_id
+    second = helpers.pay(client, helpers.CARD_3DS).json()
 
     payment = StripePayment.objects.get()
-    assert stripe_client().v1.payment_intents.retrieve(old).status == "canceled"
-    assert payment.payment_intent_id != old
-    assert payment.amount_fen == 9500
-    assert response.status_code == 302
-    assert Order.objects.get().total_incl_tax == Decimal("95.00")
+    intents = stripe_client().v1.payment_intents
+    assert (first["status"], second["status"]) == ("requires_action", "requires_action")
+    assert intents.retrieve(first_intent).status == "canceled"
+    assert intents.retrieve(payment.payment_intent_id).status == "requires_action"
+    assert payment.attempt == 2
+
+
+def test_the_amount_is_the_order_s_whatever_the_basket_holds_later(client, shop):
+    fish, eggs = shop
+    helpers.checkout_to_payment(client, fish, eggs)
+    helpers.place_order(client)
+
+    helpers.add_to_basket(client, fish)
+    helpers.pay(client)
+
+    payment = StripePayment.objects.get()
+    intent = stripe_client().v1.payment_intents.retrieve(payment.payment_intent_id)
+    assert (payment.amount_fen, intent.amount) == (8000, 8000)
+    assert Order.objects.get().total_incl_tax == Decimal("80.00")
 
 
 def test_replaying_the_thank_you_page_changes_nothing(client, shop):
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
-    helpers.place_order(client)
+    helpers.buy(client)
 
     first = client.get("/shop/checkout/thank-you/")
     again = client.get("/shop/checkout/thank-you/")
@@ -280,6 +291,7 @@ def test_replaying_the_thank_you_page_changes_nothing(client, shop):
     assert Order.objects.count() == 1
     assert replayed.status_code == 302
     assert StockRecord.objects.get(product=fish).num_allocated == 1
+    assert len(mail.outbox) == 1
 
 
 class BrokenMailServer:
@@ -296,20 +308,19 @@ def test_a_mail_server_that_is_down_does_not_undo_a_paid_order(client, shop, set
     fish, eggs = shop
     settings.EMAIL_BACKEND = f"{__name__}.BrokenMailServer"
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
+    helpers.buy(client)
 
-    response = helpers.place_order(client)
+    response = client.get("/shop/checkout/thank-you/")
 
     order = Order.objects.get()
     payment = StripePayment.objects.get()
     intent = stripe_client().v1.payment_intents.retrieve(payment.payment_intent_id)
-    assert response.status_code == 302
-    assert response["Location"] == "/shop/checkout/thank-you/"
+    assert response.status_code == 200
     assert order.status == "paid"
     assert intent.status == "succeeded"
 
 
-def test_an_error_after_the_order_is_written_still_captures_and_thanks(client, shop):
+def test_an_error_after_the_order_is_written_still_goes_on_to_pay(client, shop):
     from oscar.apps.checkout.signals import post_checkout
 
     def broken_receiver(**kwargs):
@@ -317,18 +328,19 @@ def test_an_error_after_the_order_is_written_still_captures_and_thanks(client, s
 
     fish, eggs = shop
     helpers.checkout_to_payment(client, fish, eggs)
-    helpers.authorize(client)
     post_checkout.connect(broken_receiver)
     try:
         response = helpers.place_order(client)
     finally:
         post_checkout.disconnect(broken_receiver)
+    paid = helpers.pay(client)
 
     order = Order.objects.get()
     intent = stripe_client().v1.payment_intents.retrieve(
         StripePayment.objects.get().payment_intent_id
     )
     assert response.status_code == 302
-    assert response["Location"] == "/shop/checkout/thank-you/"
+    assert response["Location"] == f"/shop/checkout/orders/{order.number}/pay/"
+    assert paid.json()["status"] == "succeeded"
     assert (order.status, intent.status) == ("paid", "succeeded")
     assert helpers.basket_lines(client) == []

@@ -36,8 +36,7 @@ def queries_per_page(count):
         with CaptureQueriesContext(connection) as context:
             assert buyer.get(url).status_code == 200
         counts[url] = len(context.captured_queries)
-    helpers.authorize(buyer)
-    helpers.place_order(buyer)
+    helpers.buy(buyer)
     with CaptureQueriesContext(connection) as context:
         assert buyer.get("/shop/checkout/thank-you/").status_code == 200
     counts["thank-you"] = len(context.captured_queries)
