@@ -620,10 +620,20 @@ class Gap:
     order_number: str
     order_status: str
 
+    # The repair, for the administrator's command line (in English, as
+    # reconcile_ledger's).
+    TEXT = {
+        RepairAction.MARK_PAID: "paid, to mark paid and credit",
+        RepairAction.CAPTURE: "authorised, to capture and mark paid",
+        RepairAction.CANCEL: "live without an open order, to cancel",
+        RepairAction.REFUND: "paid for a released order, to refund",
+        RepairAction.EXPIRE: "past its deadline, to release",
+    }
+
     def __str__(self) -> str:
         return (
-            f"{RepairAction(self.action).label}: {self.intent_id or '-'} "
-            f"({self.intent_status or 'no intent'}) for order {self.order_number} "
+            f"{self.TEXT[self.action]}: {self.intent_id or '-'} "
+            f"({self.intent_status or 'no intent'}) of order {self.order_number} "
             f"({self.order_status or 'missing'})"
         )
 

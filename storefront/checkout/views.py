@@ -31,8 +31,6 @@ from .orders import order_basket_refill, order_for_buyer, order_remember
 from .statuses import OrderStatus
 
 Order = get_model("order", "Order")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,15 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.test import Client
+from django.utils import timezone
 from oscar.core.loading import get_model
 
-from storefront.checkout.models import PaymentStatus, StripePayment
+from sellers.models import LedgerEntry
+from storefront.checkout import payments
+from storefront.checkout.models import PaymentRepair, StripePayment
+from storefront.checkout.payments import stripe_client
 from storefront.checkout.stock import stock_allocate
 from tests import factories
 from tests.storefront.checkout import helpers
@@ -82,35 +86,86 @@ def last_eggs():
 
 
 def test_twenty_buyers_for_three_units_make_exactly_three_orders(last_eggs):
-    # given: twenty buyers, each authorised on the pay page
+    # given: twenty buyers, each reviewing his order
     buyers = [Client() for _ in range(BUYERS)]
     for buyer in buyers:
         helpers.checkout_to_payment(buyer, last_eggs)
-        assert helpers.authorize(buyer).json()["status"] == "requires_capture"
     record = last_eggs.stockrecords.get()
     watcher = StockWatcher(record.pk)
     watcher.start()
 
-    # when: they all place their orders at once
+    # when: they all submit their orders at once
     responses = race(lambda i: helpers.place_order(buyers[i]), BUYERS)
     watcher.stop.set()
     watcher.join()
 
-    # then
+    # then: three orders await payment, their stock held; seventeen were told
     winners = [
-        r for r in responses if r.status_code == 302 and "thank-you" in r["Location"]
+        r for r in responses if r.status_code == 302 and "/pay/" in r["Location"]
     ]
     losers = [i for i, r in enumerate(responses) if r not in winners]
     record.refresh_from_db()
     assert len(winners) == LAST_UNITS
+    assert Order.objects.filter(status="pending").count() == LAST_UNITS
     assert Order.objects.count() == LAST_UNITS
     assert (record.num_in_stock, record.num_allocated) == (LAST_UNITS, LAST_UNITS)
     assert watcher.worst <= 0
     told = [sold_out_message(buyers[i], responses[i]) for i in losers]
     assert told == ["土鸡蛋"] * (BUYERS - LAST_UNITS)
-    statuses = sorted(StripePayment.objects.values_list("status", flat=True))
-    assert statuses.count(PaymentStatus.SUCCEEDED) == LAST_UNITS
-    assert statuses.count(PaymentStatus.CANCELED) == BUYERS - LAST_UNITS
+    assert StripePayment.objects.count() == LAST_UNITS
+
+
+def test_two_heals_at_once_repair_each_gap_once(last_eggs, clean_stripe, monkeypatch):
+    # given: one order paid at Stripe but not marked paid (the save failed),
+    # one released order paid late
+    buyers = [Client(), Client()]
+    numbers = []
+    for buyer in buyers:
+        helpers.checkout_to_payment(buyer, last_eggs)
+        helpers.place_order(buyer)
+        numbers.append(helpers.placed_number(buyer))
+    real = payments.order_mark_paid
+
+    def fails_once(**kwargs):
+        monkeypatch.setattr(payments, "order_mark_paid", real)
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(payments, "order_mark_paid", fails_once)
+    assert helpers.pay(buyers[0]).status_code == 503
+    StripePayment.objects.filter(order_number=numbers[1]).update(
+        expires_at=timezone.now()
+    )
+    payments.order_expire(order_number=numbers[1])
+    late = stripe_client().v1.payment_intents.create(
+        params={
+            "amount": 4500,
+            "currency": "cny",
+            "payment_method": helpers.card_token(helpers.CARD_OK),
+            "confirm": True,
+            "metadata": {"order_number": numbers[1]},
+        }
+    )
+
+    # when: two machines heal at the same moment
+    race(lambda i: payments.payments_heal(), 2)
+
+    # then
+    refunds = [
+        r.payment_intent
+        for r in stripe_client().v1.refunds.list(params={"limit": 100}).data
+    ]
+    assert sorted(
+        PaymentRepair.objects.filter(done_at__isnull=False).values_list(
+            "action", "order_number"
+        )
+    ) == [("mark_paid", numbers[0]), ("refund", numbers[1])]
+    assert PaymentRepair.objects.count() == 2
+    assert refunds == [late.id]
+    assert LedgerEntry.objects.count() == 1
+    assert dict(Order.objects.values_list("number", "status")) == {
+        numbers[0]: "paid",
+        numbers[1]: "cancelled",
+    }
 
 
 def sold_out_message(buyer, response) -> str:

@@ -62,6 +62,8 @@ class Command(BaseCommand):
             if refund.status not in ("succeeded", "pending"):
                 continue  # failed or cancelled: no money moved
             metadata = refund.metadata.to_dict() if refund.metadata else {}
+            if metadata.get("repair"):
+                continue  # a payment given back whole: never a household's sale
             reference = metadata.get("reference")
             if reference:
                 totals[reference] += Decimal(refund.amount) / 100

@@ -1,4 +1,4 @@
-"""List payments without an order and orders without a captured payment."""
+"""Compare every intent of the store with its order; --heal repairs the gaps."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,29 +7,43 @@ from storefront.checkout import payments
 
 class Command(BaseCommand):
     help = (
-        "Compare Stripe's PaymentIntents with the store's orders; exit 1 if any "
-        "payment has no order or any order has no captured payment."
+        "Compare Stripe's PaymentIntents with the store's orders: a payment "
+        "whose order still awaits it or was not credited, a live intent without "
+        "an open order, a payment for a released order, an order past its "
+        "deadline, a paid order without a captured payment. Exit 1 on any gap. "
+        "With --heal, repair each gap once (safe beside the periodic heal) and "
+        "check again."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--heal", action="store_true", help="repair the gaps, then check again"
+        )
+
+    def handle(self, *args, heal=False, **options):
         try:
-            report = payments.payment_reconcile()
+            if heal:
+                for gap in payments.payments_heal():
+                    self.stdout.write(f"repaired: {gap}")
+            report = payments.payment_gaps()
         except payments.PaymentUnavailable as error:
-            raise CommandError(str(error)) from error
-        for intent_id, number, status in report.payments_without_order:
-            self.stdout.write(
-                f"payment without order: {intent_id} ({status}) for order {number}"
-            )
+            raise CommandError(
+                "Stripe could not be reached, so nothing was compared"
+                + (" (repairs done before it failed stay done)" if heal else "")
+                + ". Run reconcile_payments again once Stripe answers.",
+                returncode=2,
+            ) from error
+        for gap in report.gaps:
+            self.stdout.write(str(gap))
         for order_number, status in report.orders_without_capture:
             self.stdout.write(
                 f"order without captured payment: {order_number} (payment: {status})"
             )
-        if report.payments_without_order or report.orders_without_capture:
-            unpaired = len(report.payments_without_order)
-            unpaid = len(report.orders_without_capture)
+        if report.gaps or report.orders_without_capture:
             raise CommandError(
-                f"{unpaired} payment(s) without order, "
-                f"{unpaid} order(s) without captured payment",
+                f"{len(report.gaps)} payment(s) to repair, "
+                f"{len(report.orders_without_capture)} paid order(s) without "
+                "captured payment",
                 returncode=1,
             )
         self.stdout.write(
