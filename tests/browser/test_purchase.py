@@ -55,9 +55,17 @@ def fill_checkout(phone, base, fish, eggs):
     phone.wait_for_url("**/payment-details/")
 
 
+def submit(phone):
+    """ "提交订单": the order is placed awaiting payment, on its pay page."""
+    phone.get_by_role("button", name="提交订单").click()
+    phone.wait_for_url("**/orders/*/pay/")
+
+
 def test_whole_purchase_with_card_entry(phone, store):
     base, fish, eggs = store
     fill_checkout(phone, base, fish, eggs)
+    review_page = serious_violations(phone)
+    submit(phone)
     # localstripe's mock card inputs are not ours to label.
     pay_page = serious_violations(phone, exclude=["#card-element"])
 
@@ -72,25 +80,28 @@ def test_whole_purchase_with_card_entry(phone, store):
     payment = StripePayment.objects.get()
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.amount_fen == 8000
-    assert (pay_page, receipt_page) == ([], [])
+    assert (review_page, pay_page, receipt_page) == ([], [], [])
 
 
 def test_declined_card_shows_the_message_and_keeps_the_order_open(phone, store):
     base, fish, eggs = store
     fill_checkout(phone, base, fish, eggs)
+    submit(phone)
 
     pay(phone, helpers.CARD_DECLINED)
     error = phone.locator("#pay-error")
     error.wait_for(state="visible")
 
+    number = StripePayment.objects.get().order_number
     assert error.inner_text() == "您的银行卡被拒绝，未扣任何款项，请换一张卡再试。"
-    assert phone.url.endswith("/shop/checkout/payment-details/")
+    assert phone.url.endswith(f"/shop/checkout/orders/{number}/pay/")
     assert Decimal(StripePayment.objects.get().amount_fen) == Decimal(8000)
 
 
 def test_3d_secure_challenge_is_answered_in_the_page(phone, store):
     base, fish, eggs = store
     fill_checkout(phone, base, fish, eggs)
+    submit(phone)
 
     pay(phone, helpers.CARD_3DS)
     # localstripe's Stripe.js draws its 3-D Secure dialog as page buttons.
@@ -103,6 +114,7 @@ def test_3d_secure_challenge_is_answered_in_the_page(phone, store):
 def test_failed_3d_secure_says_so_and_charges_nothing(phone, store):
     base, fish, eggs = store
     fill_checkout(phone, base, fish, eggs)
+    submit(phone)
 
     pay(phone, helpers.CARD_3DS)
     phone.get_by_role("button", name="Fail authentication").click()
@@ -113,7 +125,7 @@ def test_failed_3d_secure_says_so_and_charges_nothing(phone, store):
     assert StripePayment.objects.get().status != PaymentStatus.SUCCEEDED
 
 
-def test_a_basket_emptied_meanwhile_sends_the_buyer_back_without_paying(phone, store):
+def test_a_basket_emptied_meanwhile_sends_the_buyer_back_without_placing(phone, store):
     from oscar.core.loading import get_model
 
     base, fish, eggs = store
@@ -122,17 +134,19 @@ def test_a_basket_emptied_meanwhile_sends_the_buyer_back_without_paying(phone, s
     posted = []
     phone.on("request", lambda r: r.method == "POST" and posted.append(r.url))
 
-    pay(phone, helpers.CARD_OK)
+    phone.get_by_role("button", name="提交订单").click()
     phone.wait_for_url("**/shop/basket/")
 
     assert StripePayment.objects.count() == 0
-    assert [url for url in posted if "/preview/" in url] == []
+    assert get_model("order", "Order").objects.count() == 0
+    assert [url for url in posted if "/pay/" in url] == []
 
 
 def test_the_receipt_prints_and_the_order_page_fits_a_phone(phone, store):
     # given: a paid order, on the thank-you page of a 390 px wide phone
     base, fish, eggs = store
     fill_checkout(phone, base, fish, eggs)
+    submit(phone)
     pay(phone, helpers.CARD_OK)
     phone.wait_for_url("**/thank-you/")
     refused = []
