@@ -311,3 +311,73 @@ def test_the_time_budget_covers_every_stripe_call_of_a_request(settings):
     ):
         payments.stripe_client()
     assert Decimal(timeout) == Decimal(6)
+
+
+def test_a_wallet_is_asked_for_in_stripe_s_shapes_and_its_qr_code_passed_on(
+    client, shop, settings, monkeypatch
+):
+    # given: WeChat Pay on; Stripe answers with its documented next action
+    # (localstripe knows cards only: the local stand-in learns wallets apart)
+    import stripe
+
+    settings.BANGFU_WECHAT_PAY_ENABLED = True
+    order = placed(client, shop)
+    qr = {
+        "data": "weixin://wxpay/bizpayurl?pr=test",
+        "image_data_url": "data:image/png;base64,iVBORw0KGgo=",
+        "hosted_instructions_url": "https://pay.example/wechat",
+    }
+    calls = []
+
+    def stripe_answers(resource, method, *args, **kwargs):
+        calls.append((resource, method, kwargs))
+        return stripe.PaymentIntent.construct_from(
+            {
+                "id": "pi_wechat_1",
+                "object": "payment_intent",
+                "status": "requires_action",
+                "client_secret": "pi_wechat_1_secret_x",
+                "payment_method_types": ["wechat_pay"],
+                "next_action": {
+                    "type": "wechat_pay_display_qr_code",
+                    "wechat_pay_display_qr_code": qr,
+                },
+            },
+            "sk_test",
+        )
+
+    monkeypatch.setattr(payments, "_call", stripe_answers)
+
+    # when
+    answer = helpers.pay_with(client, "wechat_pay")
+
+    # then
+    assert calls == [
+        (
+            "payment_intents",
+            "create",
+            {
+                "params": {
+                    "amount": 8000,
+                    "currency": "cny",
+                    "payment_method_types": ["wechat_pay"],
+                    "confirm": True,
+                    "metadata": {"order_number": order.number, "attempt": "1"},
+                    "payment_method_data": {"type": "wechat_pay"},
+                    "return_url": "http://testserver/shop/checkout/orders/"
+                    f"{order.number}/pay/return/",
+                    "payment_method_options": {"wechat_pay": {"client": "web"}},
+                },
+                "options": {"idempotency_key": f"bangfu-{order.number}-1"},
+            },
+        )
+    ]
+    assert answer.json() == {
+        "status": "requires_action",
+        "client_secret": "pi_wechat_1_secret_x",
+        "next_action": {
+            "type": "wechat_pay_display_qr_code",
+            "wechat_pay_display_qr_code": qr,
+        },
+    }
+    assert StripePayment.objects.get().payment_intent_id == "pi_wechat_1"
