@@ -220,8 +220,11 @@ def _attempt_claim(*, order_number: str) -> tuple[int, str | None]:
         )
         if order.status == OrderStatus.CANCELLED:
             raise OrderReleased()
-        if order.status != OrderStatus.PENDING:
+        if order.status == OrderStatus.PAID:
             return 0, None  # paid meanwhile
+        if order.status != OrderStatus.PENDING:
+            # An authorised order of the old model: the heal captures it.
+            raise PaymentDeclined(_("This order cannot be paid here."))
         StripePayment.objects.filter(pk=payment.pk).update(
             attempt=F("attempt") + 1,
             payment_intent_id=None,
