@@ -732,9 +732,7 @@ def payment_gaps(*, now: datetime.datetime | None = None) -> Reconciliation:
                 Gap(action, intent.id, intent.status, number, statuses.get(number, ""))
             )
     report.gaps += _overdue_gaps(now)
-    for number in sorted(
-        n for n, s in statuses.items() if s == OrderStatus.PAID
-    ):
+    for number in sorted(n for n, s in statuses.items() if s == OrderStatus.PAID):
         if number not in captured:
             known = (
                 payments.get(number)
