@@ -11,8 +11,10 @@ adds the methods a Chinese buyer pays with, in Stripe's own shapes, so that
 the store's code runs unchanged against Stripe with real keys. Used by
 `make run` and the tests; never in production.
 
-What it adds (`methods.py`, `authorize.py`; `server.py` puts its routes before
-localstripe's):
+What it adds, patched into localstripe's classes by `patches.py` (`server.py`
+puts its routes before localstripe's): PaymentMethods and cards in
+`methods.py`, PaymentIntents in `intents.py`, the wallets' wait for the buyer in
+`wallets.py` and its test page in `authorize.py`, refunds in `refunds.py`:
 
 PaymentMethods
     POST /v1/payment_methods type=wechat_pay | alipay → {"type": "wechat_pay",

@@ -14,7 +14,7 @@ from aiohttp import web
 from localstripe.errors import UserError
 from localstripe.resources import PaymentIntent
 
-from . import methods
+from . import wallets
 
 WALLET_NAMES = {"wechat_pay": "微信支付", "alipay": "支付宝"}
 
@@ -60,7 +60,7 @@ def _intent(request) -> PaymentIntent:
 
 async def authorize_page(request) -> web.Response:
     intent = _intent(request)
-    wallet = methods.wallet_waiting(intent)
+    wallet = wallets.wallet_waiting(intent)
     if intent.status != "requires_action" or wallet is None:
         return _page("这笔付款不在等待授权", f"<p>status: {intent.status}</p>", 409)
     amount = f"{intent.amount / 100:.2f} {intent.currency.upper()}"
@@ -86,9 +86,9 @@ async def authorize_answer(request) -> web.Response:
     action = (await request.post()).get("action")
     if action not in ("authorize", "fail"):
         return _page("请选择授权或失败", "", 400)
-    if intent.status != "requires_action" or methods.wallet_waiting(intent) is None:
+    if intent.status != "requires_action" or wallets.wallet_waiting(intent) is None:
         return _page("这笔付款不在等待授权", f"<p>status: {intent.status}</p>", 409)
-    return_url = methods.intent_authorize(intent, success=action == "authorize")
+    return_url = wallets.intent_authorize(intent, success=action == "authorize")
     if return_url:
         raise web.HTTPSeeOther(return_url)
     if action == "authorize":
@@ -110,6 +110,6 @@ async def qr_image(request) -> web.Response:
 
 
 def add_routes(router) -> None:
-    router.add_get(methods.AUTHORIZE_PATH + "{id}", authorize_page)
-    router.add_post(methods.AUTHORIZE_PATH + "{id}", authorize_answer)
+    router.add_get(wallets.AUTHORIZE_PATH + "{id}", authorize_page)
+    router.add_post(wallets.AUTHORIZE_PATH + "{id}", authorize_answer)
     router.add_get("/devstripe/qr/{id}.{kind:png|svg}", qr_image)

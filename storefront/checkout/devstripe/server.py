@@ -15,7 +15,7 @@ from localstripe.webhooks import _webhooks, register_webhook
 
 from storefront.checkout import devstripe
 
-from . import authorize, methods
+from . import authorize, errors, intents, patches, wallets
 
 WEBHOOK_EVENTS = [
     "payment_intent.succeeded",
@@ -65,7 +65,7 @@ def wait_for(port: int, seconds: float = 30) -> bool:
 @web.middleware
 async def authenticate(request, handler):
     """The buyer's test page and QR are opened without keys, as Stripe's are."""
-    methods.origin.set(str(request.url.origin()))
+    wallets.origin.set(str(request.url.origin()))
     if request.path.startswith("/devstripe/"):
         return await handler(request)
     return await localstripe.auth_middleware(request, handler)
@@ -74,7 +74,7 @@ async def authenticate(request, handler):
 async def _params(request, allowed=()):
     data = await localstripe.get_post_data(request) or {}
     expand = data.pop("expand", None)
-    methods.refuse_unknown({k: v for k, v in data.items() if k not in allowed})
+    errors.refuse_unknown({k: v for k, v in data.items() if k not in allowed})
     return data, expand
 
 
@@ -86,19 +86,19 @@ async def intent_confirm(request):
     data, expand = await _params(request, CONFIRM_PARAMS)
     data.pop("off_session", None)
     intent = PaymentIntent._api_retrieve(request.match_info["id"])
-    return _respond(methods.intent_confirm(intent, **data), expand)
+    return _respond(intents.intent_confirm(intent, **data), expand)
 
 
 async def intent_cancel(request):
     data, expand = await _params(request, ("cancellation_reason",))
     intent = PaymentIntent._api_retrieve(request.match_info["id"])
-    return _respond(methods.intent_cancel(intent, **data), expand)
+    return _respond(intents.intent_cancel(intent, **data), expand)
 
 
 async def intent_capture(request):
     data, expand = await _params(request, ("amount_to_capture",))
     intent = PaymentIntent._api_retrieve(request.match_info["id"])
-    return _respond(methods.intent_capture(intent, **data), expand)
+    return _respond(intents.intent_capture(intent, **data), expand)
 
 
 async def forget_webhook(request):
@@ -108,7 +108,7 @@ async def forget_webhook(request):
 
 def build_app() -> web.Application:
     """localstripe's routes, with ours registered first so that they win."""
-    methods.install()
+    patches.install()
     app = web.Application(
         middlewares=[
             localstripe.error_middleware,

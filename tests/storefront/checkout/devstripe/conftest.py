@@ -1,0 +1,8 @@
+import pytest
+
+from storefront.checkout.payments import stripe_client
+
+
+@pytest.fixture
+def client(stripe_settings, clean_stripe):
+    return stripe_client()
