@@ -1,7 +1,6 @@
 """Settings shared by every environment; each value comes from the environment."""
 
 import datetime
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,25 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from storefront.checkout.statuses import OrderStatus
 
+from .environment import env, env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env(name: str, default: str | None = None) -> str | None:
-    """Read one setting from the environment; an empty value counts as unset."""
-    value = os.environ.get(name, "")
-    return value if value != "" else default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str) -> list[str]:
-    return [item for item in (env(name, "") or "").split(",") if item]
-
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-never-used-in-production")
 DEBUG = False
@@ -349,31 +332,9 @@ HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
 }
 
-# SMS: the local sink (texts kept in the database, listed at /dev/sms/ when
-# DEBUG) unless BANGFU_SMS_BACKEND names a provider; Alibaba Cloud sends the
-# template approved for each event (ALIBABA_SMS_TEMPLATE_<EVENT>).
+# SMS: texts to households and buyers (sms.py).
 
-BANGFU_SMS_BACKEND = env("BANGFU_SMS_BACKEND", "sellers.notifications.SmsSink")
-BANGFU_SMS_SIGN_NAME = env("BANGFU_SMS_SIGN_NAME", "帮扶集市")
-BANGFU_SMS_TIMEOUT = float(env("BANGFU_SMS_TIMEOUT", "5"))
-BANGFU_SMS_TEMPLATES = {
-    event: env(f"ALIBABA_SMS_TEMPLATE_{event.upper()}", "")
-    for event in (
-        "sms_code",
-        "parcel_new",
-        "parcel_shipped",
-        "parcel_delivered",
-        "parcel_cancelled",
-        "parcel_refunded",
-    )
-}
-ALIBABA_SMS_ACCESS_KEY_ID = env("ALIBABA_SMS_ACCESS_KEY_ID", "")
-ALIBABA_SMS_ACCESS_KEY_SECRET = env("ALIBABA_SMS_ACCESS_KEY_SECRET", "")
-ALIBABA_SMS_ENDPOINT = env("ALIBABA_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
-# Sign-in codes asked for from one address in an hour (each number has its own
-# limits: storefront.accounts.services). Mobile networks put many phones
-# behind one address: raise it rather than lock them out.
-BANGFU_SMS_CODES_PER_IP_HOUR = int(env("BANGFU_SMS_CODES_PER_IP_HOUR", "20"))
+from .sms import *  # noqa: E402,F403
 
 # Stripe: real keys talk to Stripe; STRIPE_API_BASE points at a
 # Stripe-compatible server (localstripe in development and tests).
