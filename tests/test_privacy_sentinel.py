@@ -108,7 +108,7 @@ def test_public_name_follows_the_consented_level(db, level, expected):
 
 def test_what_consent_withholds_appears_on_no_public_page(client, pages, organisation):
     # given: an anonymous household that agreed to its story only
-    from tests.test_consent_everywhere import jpeg
+    from tests.consent.helpers import jpeg
 
     home, index = pages
     household = factories.household_create(
