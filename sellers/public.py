@@ -3,7 +3,7 @@
 Every public surface (pages, titles, URLs, search, e-mails to buyers,
 receipts, share tags) shows a household through `household_public`; nothing
 public reads `Household.public_name`, `.village`, `.town` or `.photo` itself
-(tests/test_consent_everywhere.py greps for it).
+(tests/consent/test_public_code.py greps for it).
 
 The household's consent in force is mirrored on the household by the consent
 services (sellers.consent.services.consent_record / consent_withdraw): its display

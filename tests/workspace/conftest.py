@@ -1,6 +1,7 @@
 import pytest
 
 from tests.sellers import helpers
+from tests.sellers.months import bureau_officer, months  # noqa: F401
 
 
 @pytest.fixture
