@@ -28,6 +28,7 @@ def store(live_server):
 
 
 def pay(phone, number):
+    phone.get_by_label("银行卡（含银联）").check()  # WeChat Pay comes first
     card = phone.locator("#card-element")
     card.locator("input[placeholder=number]").fill(number)
     card.locator("input[placeholder=exp_month]").fill("12")

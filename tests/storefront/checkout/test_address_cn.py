@@ -216,8 +216,7 @@ def test_a_chinese_address_prints_in_chinese_order_after_the_purchase(client, pr
     pay_page = helpers.checkout_to_payment(client, fish, eggs)
 
     # when
-    helpers.authorize(client)
-    helpers.place_order(client)
+    helpers.buy(client)
     thank_you = client.get("/shop/checkout/thank-you/").content.decode()
 
     # then: stored by name, the mobile normalised; printed in Chinese order

@@ -289,7 +289,8 @@ def test_a_database_failure_while_paying_answers_json_in_chinese(
     assert Order.objects.get(pk=order.pk).status == "pending"
 
 
-def test_a_method_not_switched_on_is_refused(client, shop):
+def test_a_method_not_switched_on_is_refused(client, shop, settings):
+    settings.BANGFU_WECHAT_PAY_ENABLED = False
     order = placed(client, shop)
 
     response = helpers.pay_with(client, "wechat_pay", order_number=order.number)
