@@ -56,6 +56,7 @@ class HouseholdViewSet(ModelViewSet):
         FieldPanel("village"),
         FieldPanel("introduction"),
         FieldPanel("photo"),
+        FieldPanel("delivery_promise"),
         FieldPanel("ships_itself"),
         FieldPanel("is_active"),
     ]

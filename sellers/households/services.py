@@ -183,3 +183,24 @@ def household_record_update(
             changes=changed,
         )
     return record
+
+
+@transaction.atomic
+def household_delivery_promise_set(
+    *, household: Household, acting_user, delivery_promise: str
+) -> bool:
+    """Say when and how the household's parcels leave (its products' default);
+    the trail keeps the old and new text. False when nothing changed."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    promise = delivery_promise.strip()
+    if promise == household.delivery_promise:
+        return False
+    audit_record(
+        actor=acting_user,
+        household=household,
+        action=AuditAction.DELIVERY_PROMISE_CHANGED,
+        changes={"delivery_promise": [household.delivery_promise, promise]},
+    )
+    household.delivery_promise = promise
+    household.save(update_fields=["delivery_promise"])
+    return True

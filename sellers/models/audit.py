@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     PRODUCT_CHANGED = "product_changed", _("Product changed")
     PRODUCT_DEACTIVATED = "product_deactivated", _("Product taken off sale")
     PRODUCT_REACTIVATED = "product_reactivated", _("Product back on sale")
+    DELIVERY_PROMISE_CHANGED = "delivery_promise_changed", _("Delivery promise changed")
     RECORD_CHANGED = "record_changed", _("Protected record changed")
     CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")

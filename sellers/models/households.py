@@ -137,6 +137,16 @@ class Household(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Shown on each of its products' cards and pages unless the product says
+    # otherwise (catalog's delivery_promise attribute).
+    delivery_promise = models.CharField(
+        _("delivery promise"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "When and how its parcels leave, e.g. 现捕现发，顺丰冷链，48小时内发货."
+        ),
+    )
     ships_itself = models.BooleanField(
         _("ships its own parcels"),
         default=True,

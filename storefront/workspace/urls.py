@@ -69,6 +69,7 @@ urlpatterns = [
 listing_urlpatterns = [
     path("", listing.household_list, name="households"),
     path("h/<str:slug>/", listing.household_products, name="household"),
+    path("h/<str:slug>/promise/", listing.household_promise, name="promise"),
     path("h/<str:slug>/new/", listing.product_create, name="create"),
     path("p/<int:pk>/", listing.product_edit, name="edit"),
     path("p/<int:pk>/on-sale/", listing.product_on_sale, name="on-sale"),

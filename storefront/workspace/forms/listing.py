@@ -18,3 +18,15 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+
+class DeliveryPromiseForm(forms.Form):
+    delivery_promise = forms.CharField(
+        label=_("Delivery promise of this household's products"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "When and how its parcels leave, e.g. 现捕现发，顺丰冷链，48小时内发货; "
+            "a product may say otherwise."
+        ),
+    )

@@ -17,10 +17,11 @@ from catalog import imports, selectors, services
 from catalog.forms import ListingForm
 from catalog.models import ImportStatus, ProductImport
 from sellers.households.selectors import household_caseload
+from sellers.households.services import household_delivery_promise_set
 from sellers.spreadsheets import csv_response
 
 from ..decorators import workspace_view
-from ..forms.listing import UNITS, ImportForm
+from ..forms.listing import UNITS, DeliveryPromiseForm, ImportForm
 
 
 def _households(request):
@@ -48,17 +49,40 @@ def household_list(request):
     )
 
 
-@workspace_view
-def household_products(request, slug: str):
-    household = _household_or_404(request, slug)
+def _products_page(request, household, promise_form=None):
     return render(
         request,
         "catalog/listing/products.html",
         {
             "household": household,
             "products": selectors.household_listing(household=household),
+            "promise_form": promise_form
+            or DeliveryPromiseForm(
+                initial={"delivery_promise": household.delivery_promise}
+            ),
         },
     )
+
+
+@workspace_view
+def household_products(request, slug: str):
+    return _products_page(request, _household_or_404(request, slug))
+
+
+@workspace_view
+@require_POST
+def household_promise(request, slug: str):
+    household = _household_or_404(request, slug)
+    form = DeliveryPromiseForm(request.POST)
+    if not form.is_valid():
+        return _products_page(request, household, form)
+    household_delivery_promise_set(
+        household=household,
+        acting_user=request.user,
+        delivery_promise=form.cleaned_data["delivery_promise"],
+    )
+    messages.success(request, _("Saved."))
+    return redirect("listing:household", slug=household.slug)
 
 
 def _form_page(request, form, household, product=None):
