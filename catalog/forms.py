@@ -10,6 +10,7 @@ from sellers import uploads
 from sellers.public import product_text_terms, text_names
 
 from . import selectors
+from .models import FishState
 
 
 class ListingForm(forms.Form):
@@ -47,6 +48,28 @@ class ListingForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    delivery_promise = forms.CharField(
+        label=_("Delivery promise"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "When and how this product ships, e.g. 现捕现发，顺丰冷链，48小时内发货. "
+            "Leave empty to use the household's."
+        ),
+    )
+    fish_state = forms.ChoiceField(
+        label=_("Fish: live or chilled"),
+        required=False,
+        choices=[("", _("Not a fish")), *FishState.choices],
+    )
+    fish_weight = forms.DecimalField(
+        label=_("Fish: weight per fish (斤, about)"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -81,6 +104,9 @@ class ListingForm(forms.Form):
 
     def clean_description(self):
         return self._no_names("description")
+
+    def clean_delivery_promise(self):
+        return self._no_names("delivery_promise")
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sellers.models import PrivateStorage
 
@@ -44,6 +45,13 @@ class ProductCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.number}"
+
+
+class FishState(models.TextChoices):
+    """How a fish travels: alive in water, or killed and kept on ice."""
+
+    LIVE = "live", pgettext_lazy("fish", "Live")
+    CHILLED = "chilled", pgettext_lazy("fish", "Chilled")
 
 
 class ImportStatus(models.TextChoices):

@@ -186,6 +186,9 @@ def listing_values(*, product, household) -> dict:
         "available": stockrecord.num_in_stock - (stockrecord.num_allocated or 0),
         "harvest_date": getattr(product.attr, "available_from", None),
         "description": product.description,
+        "delivery_promise": getattr(product.attr, "delivery_promise", ""),
+        "fish_state": getattr(product.attr, "fish_state", ""),
+        "fish_weight": getattr(product.attr, "fish_weight", None),
     }
 
 

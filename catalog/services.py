@@ -24,12 +24,21 @@ PRODUCE_CLASS_NAME, PRODUCE_CLASS_LABEL = "农产品", _("Farm produce")
 PRODUCE_ATTRIBUTES = [
     ("unit", "单位", ProductAttribute.TEXT, _("Unit")),
     ("available_from", "上市日期", ProductAttribute.DATE, _("Available from")),
+    # Overrides the household's delivery promise for this product.
+    ("delivery_promise", "发货承诺", ProductAttribute.TEXT, _("Delivery promise")),
+    # Fish only: a FishState value, and the weight of one fish in 斤.
+    ("fish_state", "活鱼或冰鲜", ProductAttribute.TEXT, _("Live or chilled")),
+    ("fish_weight", "每条约重（斤）", ProductAttribute.FLOAT, _("Weight per fish")),
 ]
+# Listing fields beyond the spreadsheet's columns: an import leaves them as
+# they are (catalog.tasks).
+LISTING_EXTRAS = ("delivery_promise", "fish_state", "fish_weight")
 
 
 @transaction.atomic
 def produce_class_get_or_create():
-    """The product class of farm produce: unit and harvest date."""
+    """The product class of farm produce: unit, harvest date, delivery promise
+    and, for fish, live or chilled and the weight per fish."""
     product_class, created = ProductClass.objects.get_or_create(
         slug="produce",
         defaults={
@@ -67,7 +76,21 @@ def _listing_values(product, stockrecord) -> dict:
         "available": stockrecord.num_in_stock - (stockrecord.num_allocated or 0),
         "harvest_date": getattr(product.attr, "available_from", None),
         "description": product.description,
+        # None when unset, so a listing without them records no change.
+        **{name: getattr(product.attr, name, None) or None for name in LISTING_EXTRAS},
     }
+
+
+def _extras_set(product, values: dict) -> None:
+    """Set the listing's extra attributes given in `values` (empty clears one)."""
+    for name in LISTING_EXTRAS:
+        if name in values:
+            value = values[name]
+            if isinstance(value, str):
+                value = value.strip()
+            elif isinstance(value, Decimal):
+                value = float(value)
+            setattr(product.attr, name, value or None)
 
 
 @transaction.atomic
@@ -83,10 +106,12 @@ def product_create(
     description: str = "",
     photo=None,
     is_public: bool = True,
+    **extras,
 ):
     """Make one household's offering: the product with its produce attributes,
     its category (None: in none, as Oscar's dashboard may leave it), one stock
-    record of the household's partner, and its photo. Records no one: a person
+    record of the household's partner, and its photo; `extras` are the
+    LISTING_EXTRAS (delivery promise, fish facts). Records no one: a person
     lists a product through product_list_for_household."""
     product = Product(
         title=title.strip(),
@@ -97,6 +122,7 @@ def product_create(
     product.attr.unit = unit.strip()
     if harvest_date:
         product.attr.available_from = harvest_date
+    _extras_set(product, extras)
     product.save()
     if category is not None:
         ProductCategory.objects.create(product=product, category=category)
@@ -126,6 +152,7 @@ def product_list_for_household(
     harvest_date=None,
     description: str = "",
     photo=None,
+    **extras,
 ):
     """List a new product for a household: on sale at once, and in the audit
     trail under the person who listed it."""
@@ -139,6 +166,7 @@ def product_list_for_household(
         harvest_date=harvest_date,
         description=description,
         photo=photo,
+        **extras,
     )
     stockrecord = product.stockrecords.get()
     audit_record(
@@ -166,7 +194,8 @@ def product_update(*, product, household, acting_user, photo=None, **values):
 
     `available` is what can still be sold: stock becomes what is already
     allocated to orders plus it, in one statement, so an order taken while the
-    form was open is never sold twice.
+    form was open is never sold twice. A LISTING_EXTRAS field left out of
+    `values` stays as it is.
     """
     stockrecord = StockRecord.objects.select_for_update().get(
         product=product, partner=household.partner
@@ -176,6 +205,7 @@ def product_update(*, product, household, acting_user, photo=None, **values):
     product.description = values.get("description", "").strip()
     product.attr.unit = values["unit"].strip()
     product.attr.available_from = values.get("harvest_date")
+    _extras_set(product, values)
     product.save()
     if before["category"] != values["category"].name:
         ProductCategory.objects.filter(product=product).delete()

@@ -108,6 +108,8 @@ def _apply(job: ProductImport, rows: list[dict]) -> tuple[int, int]:
             raise ValidationError(_("Row %(row)s no longer passes the checks.") % row)
         data = dict(form.cleaned_data)
         data.pop("photo")
+        for name in services.LISTING_EXTRAS:
+            data.pop(name)
         product = products.get(data["title"])
         if product is None:
             services.product_list_for_household(

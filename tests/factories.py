@@ -91,8 +91,10 @@ def product_create(
     category: str | None = "鲜鱼",
     is_public: bool = True,
     available_from: date | None = None,
+    **extras,
 ):
-    """One household's offering, made through the catalogue's service."""
+    """One household's offering, made through the catalogue's service;
+    `extras`: its delivery promise and fish facts (catalog LISTING_EXTRAS)."""
     return catalog_services.product_create(
         household=household,
         title=title,
@@ -102,6 +104,7 @@ def product_create(
         available=num_in_stock,
         harvest_date=available_from,
         is_public=is_public,
+        **extras,
     )
 
 
