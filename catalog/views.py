@@ -155,6 +155,11 @@ class ProductDetailView(oscar_views.ProductDetailView):
 
     enforce_parent = True
 
+    def get_queryset(self):
+        # Its unit, harvest date, delivery promise and fish facts are each
+        # read from its attribute values: fetch them once.
+        return super().get_queryset().prefetch_attribute_values()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["household"] = selectors.product_household(self.object)

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from catalog import selectors
+from catalog.models import FishState
 from catalog.services import PRODUCE_ATTRIBUTES, PRODUCE_CLASS_LABEL
 from sellers.fulfilment.selectors import order_household_shares
 from sellers.households.selectors import household_for_partner_ids
@@ -39,6 +40,42 @@ def product_unit(product) -> str:
     its unit attribute, or 件 when it has none (or the line's product is gone)."""
     unit = product_attribute(product, "unit") if product is not None else ""
     return unit or _("pcs")
+
+
+@register.filter
+def delivery_promise(product, household) -> str:
+    """When and how the product ships: its own promise, else its household's."""
+    own = product_attribute(product, "delivery_promise")
+    if own:
+        return own
+    return getattr(household, "delivery_promise", "")
+
+
+@register.filter
+def fish_facts(product) -> list[str]:
+    """For a fish: live or chilled, and about how much one weighs (in 斤)."""
+    facts = []
+    state = product_attribute(product, "fish_state")
+    if state in FishState.values:
+        facts.append(str(FishState(state).label))
+    weight = product_attribute(product, "fish_weight")
+    if weight:
+        facts.append(_("About %(weight)s jin each") % {"weight": f"{weight:g}"})
+    return facts
+
+
+# Shown as facts beside the price, not again in the product's table.
+FACT_ATTRIBUTES = {"delivery_promise", "fish_state", "fish_weight"}
+
+
+@register.filter
+def table_attribute_values(product) -> list:
+    """The product's attribute values for its information table."""
+    return [
+        value
+        for value in product.get_attribute_values()
+        if value.attribute.code not in FACT_ATTRIBUTES
+    ]
 
 
 @register.filter

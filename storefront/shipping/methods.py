@@ -27,6 +27,11 @@ def parcel_charge(subtotal: Decimal) -> Decimal:
     return settings.BANGFU_PARCEL_DELIVERY_FEE
 
 
+def parcel_free_delivery_gap(subtotal: Decimal) -> Decimal:
+    """How much more a household parcel needs to ship free (0: it already does)."""
+    return max(settings.BANGFU_FREE_DELIVERY_THRESHOLD - subtotal, Decimal("0.00"))
+
+
 class ParcelDelivery(methods.Base):
     """Each household sends its own parcel; each parcel has its own charge."""
 
