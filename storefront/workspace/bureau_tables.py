@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sellers.reporting.periods import money
 from sellers.reporting.report import Report
@@ -119,7 +120,7 @@ def _summary_table(periods: dict) -> Table:
                 "before",
                 None,
             ),
-            (_("Change"), "change", None),
+            (pgettext("compared with the previous period", "Change"), "change", None),
             (
                 _with_dates(_("Same period last year"), periods.get("year_before")),
                 "year_before",
