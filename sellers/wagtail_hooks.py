@@ -28,9 +28,20 @@ register_permission_policy(Household, HouseholdPermissionPolicy(Household))
 
 
 class OrganisationViewSet(ModelViewSet):
+    """An organisation and the service contact buyers see on its households'
+    products, orders and notices."""
+
     model = Organisation
     icon = "group"
-    form_fields = ["name", "slug", "district", "description"]
+    form_fields = [
+        "name",
+        "slug",
+        "district",
+        "description",
+        "service_phone",
+        "service_wechat",
+        "service_hours",
+    ]
     list_display = ["name", "district"]
     search_fields = ["name"]
 

@@ -44,6 +44,26 @@ def household_for_partner_ids(*, partner_ids) -> dict[int, Household]:
     return {h.partner_id: h for h in households}
 
 
+def organisation_service_list(*, partner_ids) -> list[Organisation]:
+    """The organisations selling for these partners (households) that give buyers a
+    service contact: each once, in the order of its first partner."""
+    partner_ids = list(dict.fromkeys(partner_ids))
+    households = (
+        Household.objects.filter(partner_id__in=partner_ids)
+        .exclude(organisation__service_phone="", organisation__service_wechat="")
+        .select_related("organisation")
+    )
+    by_partner = {
+        household.partner_id: household.organisation for household in households
+    }
+    organisations: dict[int, Organisation] = {}
+    for partner_id in partner_ids:
+        if partner_id in by_partner:
+            organisation = by_partner[partner_id]
+            organisations.setdefault(organisation.pk, organisation)
+    return list(organisations.values())
+
+
 def household_caseload(*, user) -> QuerySet:
     """The households a user may work for: his caseload as a social worker, all of
     his organisation's as its administrator, every one as a superuser."""

@@ -1,5 +1,7 @@
 """Organisations, their members, households and each one's protected record."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +33,36 @@ class MemberRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Organisation administrator")
 
 
+# A service line as buyers dial it, once spaces, hyphens and brackets are gone:
+# a mainland mobile (+86 allowed), a landline with its area code, or a 400/800
+# number.
+SERVICE_PHONE = re.compile(r"(?:(?:\+|00)86)?1[3-9]\d{9}|0\d{10,11}|[48]00\d{7}")
+SERVICE_PHONE_SEPARATORS = re.compile(r"[\s()（）-]")
+WECHAT_ID = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}")
+
+
+def validate_service_phone(value: str) -> None:
+    if not SERVICE_PHONE.fullmatch(SERVICE_PHONE_SEPARATORS.sub("", value)):
+        raise ValidationError(
+            _(
+                "Enter a landline with its area code (023-67881234), a 400 or 800 "
+                "number, or a mobile number (13912345678)."
+            ),
+            code="invalid",
+        )
+
+
+def validate_wechat_id(value: str) -> None:
+    if not WECHAT_ID.fullmatch(value):
+        raise ValidationError(
+            _(
+                "A WeChat ID has 6 to 20 letters, digits, underscores or hyphens "
+                "and starts with a letter."
+            ),
+            code="invalid",
+        )
+
+
 class Organisation(models.Model):
     """A social-work agency that looks after households and sells for them."""
 
@@ -38,6 +70,30 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     district = models.CharField(_("district"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The organisation's public business contact, printed on product and order
+    # pages and in notices: never a household's or a social worker's own number.
+    service_phone = models.CharField(
+        _("customer-service phone"),
+        max_length=24,
+        blank=True,
+        validators=[validate_service_phone],
+        help_text=_(
+            "The organisation's service line, shown to buyers: a landline with its "
+            "area code, a 400 number or a work mobile; never a household's number."
+        ),
+    )
+    service_wechat = models.CharField(
+        _("customer-service WeChat ID"),
+        max_length=20,
+        blank=True,
+        validators=[validate_wechat_id],
+    )
+    service_hours = models.CharField(
+        _("customer-service hours"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example: 每天 9:00–21:00"),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -46,6 +102,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def service_tel(self) -> str:
+        """The service phone as a tel: link's target (tel:02367881234)."""
+        digits = re.sub(r"[^\d+]", "", self.service_phone)
+        return f"tel:{digits}" if digits else ""
 
 
 class Membership(models.Model):
