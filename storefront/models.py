@@ -195,6 +195,23 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+class AfterSalesPage(Page):
+    """The store's after-sales policy (returns, spoiled produce, whom to ask),
+    linked from the footer, product pages and order pages."""
+
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["storefront.HomePage"]
+    subpage_types: list[str] = []
+    # One policy, so that every link finds it whatever its title or slug.
+    max_count = 1
+    template = "storefront/standard_page.html"
+
+    class Meta:
+        verbose_name = _("after-sales policy page")
+
+
 class PublicVersion(models.Model):
     """A counter that changes whenever anything public pages show has changed.
 

@@ -10,7 +10,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
 from sellers.audit import audit_record
-from sellers.models import AuditAction, Household
+from sellers.models import AuditAction, Household, Organisation
 from sellers.signals import consent_narrowed
 
 from . import page_cache, stories
@@ -24,6 +24,7 @@ SHOWN_ON_PUBLIC_PAGES = [
     get_model("catalogue", "ProductAttributeValue"),
     get_model("partner", "StockRecord"),
     Household,
+    Organisation,  # its service contact, on product pages
     get_image_model(),
     get_model("catalogue", "ProductCertificate"),
 ]

@@ -152,3 +152,48 @@ def test_what_consent_withholds_appears_on_no_public_page(client, pages, organis
             if "?q=" + sentinel[:13] in url:
                 continue  # the search box repeats what the visitor typed
             assert sentinel not in html, f"{fact} shown on {url}"
+
+
+def test_only_the_organisation_s_service_line_is_shown_never_a_household_s_phone(
+    client, pages, django_user_model
+):
+    # given: a household whose protected record has a real mobile number, sold
+    # for by an organisation with a service line
+    from tests.sellers import helpers
+    from tests.storefront.test_service_contact import after_sales_add, service_box
+
+    home, index = pages
+    after_sales_add(home)
+    organisation = factories.OrganisationFactory(
+        name="红领巾社会工作服务中心", service_phone="023-67881234"
+    )
+    household = factories.household_create(
+        organisation=organisation,
+        slug="sentinel",
+        display_level=DisplayLevel.FULL_STORY,
+        record={"phone": "13900001111"},
+    )
+    story = factories.story_create(index=index, household=household)
+    product = factories.product_create(household=household, title="草鱼")
+    buyer = django_user_model.objects.create_user(
+        username="buyer", password="pw-b-2026"
+    )
+    order = helpers.place_order((product, 1))
+    order.user = buyer
+    order.save(update_fields=["user"])
+    client.force_login(buyer)
+
+    # when
+    urls = [
+        *public_urls(household, story, product, home, index),
+        "/after-sales/",
+        f"/shop/accounts/orders/{order.number}/",
+    ]
+    pages_seen = {url: client.get(url).content.decode() for url in urls}
+
+    # then
+    for url, html in pages_seen.items():
+        assert "13900001111" not in html, f"household phone shown on {url}"
+        assert "139****1111" not in html, f"masked household phone on {url}"
+    for url in (product.get_absolute_url(), urls[-1]):
+        assert service_box(pages_seen[url])[1] == ["tel:02367881234", "/after-sales/"]

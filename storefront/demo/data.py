@@ -19,6 +19,9 @@ ORGANISATION = {
     "slug": "hongling-social-work",
     "district": DISTRICT,
     "description": "在统景镇、木耳镇、兴隆镇的农村社区开展社工帮扶服务的专业机构。",
+    "service_phone": "023-67881234",
+    "service_wechat": "hongling_kefu",
+    "service_hours": "每天 9:00–21:00",
 }
 
 PICKUP_POINTS = [
@@ -276,3 +279,34 @@ HOUSEHOLDS = [
         ],
     ),
 ]
+
+# The after-sales policy (storefront.AfterSalesPage), as storefront's migration
+# 0007 gives a database that already had a home page.
+AFTER_SALES = {
+    "title": "售后说明：退换货与坏果包赔",
+    "slug": "after-sales",
+    "body": [
+        ("heading", "坏果包赔"),
+        (
+            "paragraph",
+            "<p>鱼、蛋、菜都是农户现捕现摘后发出的。收到包裹时如有死鱼、变质、破损或腐烂，"
+            "请在签收后24小时内拍照（整个包裹和有问题的商品各一张，能看到快递面单更好），"
+            "连同订单号发给客服。</p>"
+            "<p>核实后按您的选择补发，或退回有问题商品的货款（原路退回，几天内到账）。"
+            "坏了的商品不用寄回。</p>",
+        ),
+        ("heading", "退换货"),
+        (
+            "paragraph",
+            "<p>生鲜农产品容易变质，没有质量问题的，签收后不支持七天无理由退货。"
+            "还没发货的包裹可以联系客服取消，货款全额原路退回。</p>"
+            "<p>一个订单里各户的包裹分别发出、分别处理：一户的包裹出了问题，不影响其他包裹。</p>",
+        ),
+        ("heading", "联系谁"),
+        (
+            "paragraph",
+            "<p>请联系商品页和订单页上写明的社工机构客服（电话或微信），说明订单号和情况。"
+            "客服会和农户的社工一起核实，尽快答复您。</p>",
+        ),
+    ],
+}

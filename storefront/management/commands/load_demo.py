@@ -34,6 +34,7 @@ from sellers.models import (
 from storefront.demo import data, history
 from storefront.demo.images import draw_photo
 from storefront.models import (
+    AfterSalesPage,
     HomePage,
     HouseholdIndexPage,
     HouseholdStoryPage,
@@ -207,6 +208,16 @@ class Command(BaseCommand):
         )
         home.add_child(instance=about)
         about.save_revision().publish()
+        after_sales = AfterSalesPage(
+            title=data.AFTER_SALES["title"],
+            slug=data.AFTER_SALES["slug"],
+            body=[
+                (kind, RichText(value) if kind == "paragraph" else value)
+                for kind, value in data.AFTER_SALES["body"]
+            ],
+        )
+        home.add_child(instance=after_sales)
+        after_sales.save_revision().publish()
         return home, index
 
     def create_household(self, organisation, row, number):
