@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from sellers.households.selectors import organisation_service_list
 from sellers.models import Parcel
 from sellers.notifications import Recipient
 
@@ -25,4 +26,8 @@ def parcel_context(parcel: Parcel) -> dict:
         "household": parcel.household,
         "order": parcel.order,
         "site_url": settings.WAGTAILADMIN_BASE_URL,
+        # Whom the buyer asks about this parcel: its household's organisation.
+        "service_contacts": organisation_service_list(
+            partner_ids=[parcel.household.partner_id]
+        ),
     }
