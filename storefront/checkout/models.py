@@ -69,6 +69,10 @@ class StripePayment(models.Model):
     def __str__(self) -> str:
         return f"{self.order_number} · {self.payment_intent_id} · {self.status}"
 
+    def is_expired(self, now) -> bool:
+        """Past its deadline at `now` (a payment of the old model has none)."""
+        return self.expires_at is not None and self.expires_at <= now
+
 
 class StripeEvent(models.Model):
     """A webhook event, recorded once: a second delivery of the same id is ignored."""
