@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from . import payments
+from . import heal, payments
 from .models import HealSchedule
 
 
@@ -41,7 +41,7 @@ def payments_heal_task() -> int:
         # Enqueued with the claim, so a worker killed during the heal below
         # still leaves the next run queued.
         payments_heal_task.using(run_after=now + _interval()).enqueue()
-    return len(payments.payments_heal(now=now))
+    return len(heal.payments_heal(now=now))
 
 
 def _deferrable(a_task) -> bool:

@@ -24,7 +24,7 @@ from oscar.core.loading import get_model
 
 from sellers.fulfilment.selectors import basket_parcels
 
-from . import payments, regions
+from . import payments, regions, stripe_api, webhooks
 from .mixins import OrderPlacementMixin
 from .models import PaymentStatus, StripePayment
 from .orders import order_basket_refill, order_for_buyer, order_remember
@@ -206,9 +206,9 @@ class OrderPayView(View):
             and payment.expires_at <= timezone.now()
         ):
             try:
-                with payments.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
+                with stripe_api.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
                     status = payments.order_expire(order_number=number)
-            except payments.PaymentUnavailable:
+            except stripe_api.PaymentUnavailable:
                 pass  # shown as awaiting payment; paying says why it cannot
         if status == OrderStatus.PAID:
             return _thank(request, order)
@@ -241,7 +241,7 @@ def _paying(request, number, pay):
     answer, None), or (None, None, the buyer's error as JSON)."""
     try:
         order = order_for_buyer(request=request, number=number)
-        with payments.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
+        with stripe_api.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
             return order, pay(order), None
     except payments.OrderReleased as error:
         return (
@@ -254,9 +254,9 @@ def _paying(request, number, pay):
                 reorder_url=reverse("checkout:order-reorder", args=[number]),
             ),
         )
-    except payments.PaymentDeclined as error:
+    except stripe_api.PaymentDeclined as error:
         return None, None, _json_error(error, 402)
-    except payments.PaymentUnavailable as error:
+    except stripe_api.PaymentUnavailable as error:
         return None, None, _json_error(error, 503)
     except StripePayment.DoesNotExist:
         return None, None, _json_error(_("This order cannot be paid here."), 409)
@@ -372,5 +372,5 @@ def stripe_webhook(request):
         )
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid signature")
-    payments.event_apply(event=event)
+    webhooks.event_apply(event=event)
     return HttpResponse("ok")

@@ -37,7 +37,7 @@ from sellers.ledger.selectors import ledger_balance
 from sellers.ledger.services import payout_record
 from sellers.models import Household, Parcel, PayoutMethod, Settlement
 from sellers.reporting.periods import months_back
-from storefront.checkout import payments
+from storefront.checkout import payments, stripe_api
 from storefront.checkout.statuses import OrderStatus
 from storefront.checkout.stock import GuardedOrderCreator
 from storefront.shipping.methods import ParcelDelivery
@@ -102,7 +102,7 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 def _card() -> str:
     """The local Stripe server's test card, as Stripe.js would tokenise it."""
-    token = payments.stripe_client().v1.tokens.create(
+    token = stripe_api.stripe_client().v1.tokens.create(
         params={
             "card": {
                 "number": "4242424242424242",

@@ -321,7 +321,7 @@ BANGFU_NOTIFICATION_CHANNELS = [
 ]
 # Refunds of a cancelled parcel's share: a function (order_number, amount,
 # reference) -> refund id.
-BANGFU_REFUND_BACKEND = "storefront.checkout.payments.payment_refund"
+BANGFU_REFUND_BACKEND = "storefront.checkout.refunds.payment_refund"
 BANGFU_PAYOUT_PROOF_MAX_BYTES = 10 * 1024 * 1024
 BANGFU_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
@@ -346,7 +346,7 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", "")
 STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # One call waits at most STRIPE_TIMEOUT seconds, twice (one retry, after
 # 0.5–1 s); a buyer's request waits at most STRIPE_REQUEST_BUDGET seconds on
-# all its calls together (storefront.checkout.payments.stripe_deadline).
+# all its calls together (storefront.checkout.stripe_api.stripe_deadline).
 STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "6"))
 STRIPE_REQUEST_BUDGET = float(env("STRIPE_REQUEST_BUDGET", "15"))
 STRIPE_WEBHOOK_TOLERANCE = 300

@@ -16,7 +16,7 @@ from sellers.fulfilment.services import (
 )
 from sellers.models import IncomeDay, LedgerEntry, Parcel, ParcelEvent
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests.sellers import helpers
 
 pytestmark = pytest.mark.usefixtures("stripe_settings", "clean_stripe")

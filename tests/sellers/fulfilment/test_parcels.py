@@ -13,7 +13,8 @@ from sellers.fulfilment.services import (
 )
 from sellers.models import EntryKind, LedgerEntry, Parcel, ParcelEvent, ParcelStatus
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import order_mark_paid, stripe_client
+from storefront.checkout.payments import order_mark_paid
+from storefront.checkout.stripe_api import stripe_client
 from tests.sellers import helpers
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")
@@ -311,14 +312,14 @@ def test_the_webhook_credits_an_order_whose_capture_was_recorded_but_not_credite
 ):
     # given: captured in Stripe and recorded as succeeded, but crediting never
     # ran (the process died between the two)
-    from storefront.checkout import payments
+    from storefront.checkout import stripe_api
     from tests.storefront.checkout.test_webhook import deliver, event
 
     fish, eggs, _bacon = shop["products"]
     order = helpers.place_order((fish, 1), (eggs, 1))
     intent = stripe_client().v1.payment_intents.create(
         params={
-            "amount": payments.to_fen(order.total_incl_tax),
+            "amount": stripe_api.to_fen(order.total_incl_tax),
             "currency": "cny",
             "payment_method": helpers.card_token(helpers.CARD_OK),
             "confirm": True,

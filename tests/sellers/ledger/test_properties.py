@@ -16,7 +16,8 @@ from sellers.ledger.selectors import ledger_summary
 from sellers.ledger.services import PayoutExceedsBalance
 from sellers.models import EntryKind, LedgerEntry, Parcel
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import order_mark_paid, stripe_client
+from storefront.checkout.payments import order_mark_paid
+from storefront.checkout.stripe_api import stripe_client
 from tests.sellers import helpers
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")

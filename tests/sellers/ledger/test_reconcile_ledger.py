@@ -10,7 +10,7 @@ from django.db import connection
 from sellers.fulfilment.services import parcel_cancel
 from sellers.models import LedgerEntry, Parcel
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests.sellers import helpers
 
 pytestmark = pytest.mark.usefixtures("stripe_settings", "clean_stripe")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from oscar.core.loading import get_model
 
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests import factories
 
 CARD_OK = "4242424242424242"

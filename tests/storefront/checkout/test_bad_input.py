@@ -6,7 +6,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests.storefront.checkout import helpers
 
 Order = get_model("order", "Order")

@@ -14,10 +14,10 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from sellers.models import LedgerEntry
-from storefront.checkout import payments
+from storefront.checkout import heal, payments
 from storefront.checkout.models import PaymentRepair, StripePayment
-from storefront.checkout.payments import stripe_client
 from storefront.checkout.stock import stock_allocate
+from storefront.checkout.stripe_api import stripe_client
 from tests import factories
 from tests.storefront.checkout import helpers
 
@@ -147,7 +147,7 @@ def test_two_heals_at_once_repair_each_gap_once(last_eggs, clean_stripe, monkeyp
     )
 
     # when: two machines heal at the same moment
-    race(lambda i: payments.payments_heal(), 2)
+    race(lambda i: heal.payments_heal(), 2)
 
     # then
     refunds = [

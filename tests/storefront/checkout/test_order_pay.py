@@ -11,9 +11,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from sellers.models import LedgerEntry
-from storefront.checkout import payments
+from storefront.checkout import payments, stripe_api
 from storefront.checkout.models import StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests.storefront.checkout import helpers
 
 Order = get_model("order", "Order")
@@ -302,15 +302,15 @@ def test_a_method_not_switched_on_is_refused(client, shop, settings):
 def test_the_time_budget_covers_every_stripe_call_of_a_request(settings):
     # Two tries of one call and the pause between them fit in what is left.
     settings.STRIPE_TIMEOUT = 6
-    with payments.stripe_deadline(seconds=15):
-        client = payments.stripe_client()
+    with stripe_api.stripe_deadline(seconds=15):
+        client = stripe_api.stripe_client()
     timeout = client._requestor._client._timeout
     assert 2 * timeout + 1 <= 15
     with (
-        payments.stripe_deadline(seconds=0.5),
-        pytest.raises(payments.PaymentUnavailable),
+        stripe_api.stripe_deadline(seconds=0.5),
+        pytest.raises(stripe_api.PaymentUnavailable),
     ):
-        payments.stripe_client()
+        stripe_api.stripe_client()
     assert Decimal(timeout) == Decimal(6)
 
 
@@ -347,7 +347,7 @@ def test_a_wallet_is_asked_for_in_stripe_s_shapes_and_its_qr_code_passed_on(
             "sk_test",
         )
 
-    monkeypatch.setattr(payments, "_call", stripe_answers)
+    monkeypatch.setattr(payments, "stripe_call", stripe_answers)
 
     # when
     answer = helpers.pay_with(client, "wechat_pay")

@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from sellers.models import LedgerEntry, Parcel
 from storefront.checkout.models import PaymentStatus, StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests import factories
 from tests.storefront.checkout import helpers
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from sellers.models import LedgerEntry
-from storefront.checkout import payments
+from storefront.checkout import heal, payments
 from storefront.checkout.models import PaymentRepair, StripePayment
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 from tests.storefront.checkout import helpers
 from tests.storefront.checkout.test_webhook import deliver
 
@@ -136,7 +136,7 @@ def test_stripe_down_while_paying_leaves_no_hold_after_the_heal(
     settings.STRIPE_API_BASE = base
 
     # when: the deadline passes and the heal runs
-    payments.payments_heal(now=timezone.now() + datetime.timedelta(minutes=16))
+    heal.payments_heal(now=timezone.now() + datetime.timedelta(minutes=16))
 
     # then
     live = [

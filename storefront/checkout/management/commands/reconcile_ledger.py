@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 
 from sellers.ledger.reconcile import ledger_reconcile
-from storefront.checkout import payments
+from storefront.checkout import refunds, stripe_api
 from storefront.checkout.models import PaymentStatus, StripePayment
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         try:
             refunds, unreferenced = self.stripe_refunds()
-        except payments.PaymentUnavailable as error:
+        except stripe_api.PaymentUnavailable as error:
             # Not the buyer's checkout message: say what was not checked.
             raise CommandError(
                 "Stripe could not be reached, so its refunds could not be read "
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         )
         totals: dict[str, Decimal] = defaultdict(Decimal)
         unreferenced = []
-        for refund in payments.payment_refund_list():
+        for refund in refunds.payment_refund_list():
             if refund.status not in ("succeeded", "pending"):
                 continue  # failed or cancelled: no money moved
             metadata = refund.metadata.to_dict() if refund.metadata else {}

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from storefront.checkout import payments
+from storefront.checkout.heal import payment_gaps, payments_heal
+from storefront.checkout.stripe_api import PaymentUnavailable
 
 
 class Command(BaseCommand):
@@ -23,10 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, heal=False, **options):
         try:
             if heal:
-                for gap in payments.payments_heal():
+                for gap in payments_heal():
                     self.stdout.write(f"repaired: {gap}")
-            report = payments.payment_gaps()
-        except payments.PaymentUnavailable as error:
+            report = payment_gaps()
+        except PaymentUnavailable as error:
             raise CommandError(
                 "Stripe could not be reached, so nothing was compared"
                 + (" (repairs done before it failed stay done)" if heal else "")

@@ -1,6 +1,6 @@
 import pytest
 
-from storefront.checkout.payments import stripe_client
+from storefront.checkout.stripe_api import stripe_client
 
 
 @pytest.fixture
