@@ -269,3 +269,26 @@ def test_no_log_record_carries_the_number_while_parcels_are_notified(
     assert len(texts()) == 1
     logged = "\n".join(f"{r.getMessage()} {r.args}" for r in caplog.records)
     assert "13812345678" not in logged
+
+
+def test_the_refund_e_mail_says_the_money_goes_back_the_way_it_was_paid(
+    shop, django_capture_on_commit_callbacks
+):
+    # Buyers pay by WeChat Pay and Alipay too: "to your card" was wrong for them.
+    fish = shop["products"][0]
+    order = helpers.paid_order((fish, 1))
+    parcel = Parcel.objects.get(order=order)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        parcel_cancel(
+            parcel=parcel,
+            reason="鱼死了",
+            settlement="returned",
+            acting_user=shop["workers"][0],
+        )
+
+    [message] = mail.outbox
+    assert message.to == ["buyer@example.com"]
+    assert "将在几天内原路退回（微信支付、支付宝或银行卡）。" in message.body
+    assert "银行卡，几天内会显示在账单上" not in message.body
