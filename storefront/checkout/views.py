@@ -202,8 +202,7 @@ class OrderPayView(View):
         if (
             status == OrderStatus.PENDING
             and payment is not None
-            and payment.expires_at is not None
-            and payment.expires_at <= timezone.now()
+            and payment.is_expired(timezone.now())
         ):
             try:
                 with stripe_api.stripe_deadline(seconds=settings.STRIPE_REQUEST_BUDGET):
