@@ -152,7 +152,13 @@ def consent_create(household, *, by=None, level=None, scope=None):
 
 
 def story_create(
-    *, index, household, title: str | None = None, body=None, consent=True
+    *,
+    index,
+    household,
+    title: str | None = None,
+    body=None,
+    consent=True,
+    summary: str = "summary",
 ):
     """A live story page; the household's consent is recorded first (a story
     cannot go live without it) unless consent=False."""
@@ -162,7 +168,7 @@ def story_create(
         title=title or f"{household.public.name}的故事",
         slug=household.slug,
         household=household,
-        summary="summary",
+        summary=summary,
         body=body or [],
     )
     index.add_child(instance=story)

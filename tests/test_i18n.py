@@ -1,5 +1,6 @@
 """Every interface string is translatable and translated into Simplified Chinese."""
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -104,7 +105,8 @@ def test_prices_are_in_yuan_in_both_languages(client, db):
 
 
 class ReadText(HTMLParser):
-    """What a buyer reads or hears: text, and the attributes shown or spoken."""
+    """What a buyer reads or hears: text, the attributes shown or spoken, and
+    the messages a page's script shows (its JSON data blocks)."""
 
     SPOKEN = {"placeholder", "title", "alt", "aria-label"}
 
@@ -112,19 +114,34 @@ class ReadText(HTMLParser):
         super().__init__()
         self.parts: list[str] = []
         self._hidden = 0
+        self._json: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         self._hidden += tag in ("script", "style")
         attrs = dict(attrs)
+        if tag == "script" and attrs.get("type") == "application/json":
+            self._json = []
         self.parts += [v for k, v in attrs.items() if k in self.SPOKEN and v]
         if tag == "input" and attrs.get("type") in ("submit", "button"):
             self.parts.append(attrs.get("value") or "")
 
     def handle_endtag(self, tag):
         self._hidden -= tag in ("script", "style")
+        if tag == "script" and self._json is not None:
+            data = json.loads("".join(self._json))
+            if isinstance(data, dict):
+                # Their placeholders (%(time)s) are filled in by the script.
+                self.parts += [
+                    re.sub(r"%\(\w+\)s", " ", v)
+                    for v in data.values()
+                    if isinstance(v, str)
+                ]
+            self._json = None
 
     def handle_data(self, data):
-        if not self._hidden:
+        if self._json is not None:
+            self._json.append(data)
+        elif not self._hidden:
             self.parts.append(data)
 
 
@@ -133,6 +150,8 @@ DATA = re.compile(r"\S+@example\.com|Stripe|pi_[A-Za-z0-9]+")
 # Oscar writes aria-label="breadcrumb" outside gettext on its catalogue, product
 # and basket pages; translating it means copying those blocks whole.
 NOT_GETTEXT = {"breadcrumb"}
+# What a Chinese shop shows in Latin letters too: card brands' own marks.
+BRAND_MARKS = re.compile(r"\b(?:UnionPay|Visa|Mastercard)\b")
 
 
 def english_words(html: str) -> set[str]:
@@ -140,6 +159,23 @@ def english_words(html: str) -> set[str]:
     reader.feed(html)
     text = DATA.sub(" ", " ".join(reader.parts))
     return set(re.findall(r"[A-Za-z]{2,}", text)) - NOT_GETTEXT
+
+
+def english_texts(html: str, data: tuple[str, ...] = ()) -> list[str]:
+    """Each piece of text a buyer reads or hears that still holds English,
+    once his own data (`data`: codes, numbers, e-mail) and brand marks are
+    left out."""
+    reader = ReadText()
+    reader.feed(html)
+    found = []
+    for part in reader.parts:
+        text = part
+        for datum in data:
+            text = text.replace(datum, " ")
+        text = BRAND_MARKS.sub(" ", DATA.sub(" ", text))
+        if re.search(r"[A-Za-z]{2,}", text):
+            found.append(" ".join(part.split()))
+    return found
 
 
 @pytest.mark.usefixtures("stripe_settings")
@@ -186,3 +222,105 @@ def test_a_signed_in_buyer_s_orders_speak_chinese_without_tax_columns(client, pa
     assert '<dd class="order-status">已付款</dd>' in html
     assert "含税" not in html
     assert "再次购买所有商品" in html
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a request leaves for after its commit (the SMS)."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
+def buyer_path(client, commit, pages) -> dict[str, str]:
+    """Every page of the buyer's path, from the home page through a purchase
+    as a guest with his mobile number to his orders once signed in by SMS
+    code: {page: html}."""
+    from django.urls import reverse
+
+    from sellers.models import PickupPoint
+    from tests import factories
+    from tests.storefront.accounts.helpers import last_code
+    from tests.storefront.test_service_contact import after_sales_add
+
+    home, index = pages
+    after_sales_add(home)
+    fish, eggs = helpers.two_households()
+    household = fish.stockrecords.get().partner.household
+    story = factories.story_create(
+        index=index, household=household, summary="一口鱼塘养活一家五口"
+    )
+    # With a pickup point beside delivery, the buyer is asked how it travels.
+    PickupPoint.objects.create(
+        organisation=household.organisation,
+        name="龙塔街道社区服务站",
+        address="新牌坊一路88号",
+        opening_hours="9:00–18:00",
+    )
+    seen = {
+        "home": client.get("/"),
+        "catalogue": client.get("/shop/catalogue/"),
+        "category": client.get(fish.get_categories().get().get_absolute_url()),
+        "product": client.get(fish.get_absolute_url()),
+        "household-story": client.get(story.url),
+        "household": client.get(
+            reverse("catalogue:household", kwargs={"household_slug": household.slug})
+        ),
+        "village": client.get(
+            reverse("catalogue:village", kwargs={"village": household.village})
+        ),
+        "search": client.get("/shop/catalogue/?q=鱼"),
+        "after-sales": client.get("/after-sales/"),
+        "impact": client.get("/impact/"),
+    }
+    helpers.add_to_basket(client, fish)
+    helpers.add_to_basket(client, eggs)
+    seen["basket"] = client.get("/shop/basket/")
+    seen["gateway"] = client.get("/shop/checkout/")
+    client.post("/shop/checkout/", {"options": "anonymous", "phone": "13812345678"})
+    seen["address"] = client.get("/shop/checkout/shipping-address/")
+    client.post("/shop/checkout/shipping-address/", helpers.ADDRESS)
+    seen["delivery"] = client.get("/shop/checkout/shipping-method/")
+    client.post("/shop/checkout/shipping-method/", {"method_code": "parcel-delivery"})
+    seen["review"] = client.get("/shop/checkout/payment-details/")
+    helpers.place_order(client)
+    number = helpers.placed_number(client)
+    seen["pay"] = client.get(f"/shop/checkout/orders/{number}/pay/")
+    helpers.pay(client)
+    seen["thank-you"] = client.get("/shop/checkout/thank-you/")
+    seen["sign-in"] = client.get("/accounts/phone/")
+    commit(
+        lambda: client.post(
+            "/accounts/phone/", {"action": "send", "phone": "13812345678"}
+        )
+    )
+    seen["sign-in-code"] = client.get("/accounts/phone/")
+    client.post("/accounts/phone/", {"action": "verify", "code": last_code()})
+    seen["orders"] = client.get("/shop/accounts/orders/")
+    seen["order"] = client.get(f"/shop/accounts/orders/{number}/")
+    assert {name: r.status_code for name, r in seen.items()} == dict.fromkeys(seen, 200)
+    return {name: response.content.decode() for name, response in seen.items()}
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_not_one_english_text_on_the_buyer_s_path(client, commit, pages):
+    # given: fish and eggs from two households, a story and the after-sales page
+    # when: a buyer browses, buys as a guest by mobile number and signs in by SMS
+    path = buyer_path(client, commit, pages)
+
+    # then: every page is Chinese, whatever English is left is listed per page
+    from storefront.checkout.models import StripePayment
+
+    number = StripePayment.objects.get().order_number
+    english = {
+        page: found
+        for page, html in path.items()
+        if (found := english_texts(html, data=(number, "luo", "wang")))
+    }
+    assert english == {}, "English on the buyer's path:\n" + "\n".join(
+        f"{page}: {found}" for page, found in english.items()
+    )
+    assert [page for page, html in path.items() if 'lang="zh-hans"' not in html] == []

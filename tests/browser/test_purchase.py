@@ -122,7 +122,7 @@ def test_failed_3d_secure_says_so_and_charges_nothing(phone, store):
     error = phone.locator("#pay-error")
     error.wait_for(state="visible")
 
-    assert error.inner_text() == "银行卡 3-D Secure 验证未通过，未扣任何款项。"
+    assert error.inner_text() == "银行卡 3D 安全验证未通过，未扣任何款项。"
     assert StripePayment.objects.get().status != PaymentStatus.SUCCEEDED
 
 
