@@ -324,3 +324,53 @@ def test_not_one_english_text_on_the_buyer_s_path(client, commit, pages):
         f"{page}: {found}" for page, found in english.items()
     )
     assert [page for page, html in path.items() if 'lang="zh-hans"' not in html] == []
+
+
+def checkout_steps(html: str) -> list[str]:
+    """The step bar's steps, the buyer's current one marked with ▶."""
+    bar = re.search(r'<ol class="navbar-nav checkout-steps">(.*?)</ol>', html, re.S)
+    return [
+        ("▶" if "aria-current" in attrs else "") + re.sub(r"<[^>]+>|\s", "", item)
+        for attrs, item in re.findall(r"<li([^>]*)>(.*?)</li>", bar.group(1), re.S)
+    ]
+
+
+def visible_text(html: str) -> str:
+    reader = ReadText()
+    reader.feed(html)
+    return " ".join(" ".join(reader.parts).split())
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_the_buyer_s_path_reads_the_way_a_chinese_shop_writes(client, commit, pages):
+    # given / when: a buyer walks the path
+    path = buyer_path(client, commit, pages)
+
+    # then: the step bar follows the purchase: placed, then paid, then done
+    steps = ["1收货地址", "2配送方式", "3提交订单", "4付款", "5完成"]
+    assert checkout_steps(path["address"]) == ["▶1收货地址", *steps[1:]]
+    assert checkout_steps(path["delivery"]) == [steps[0], "▶2配送方式", *steps[2:]]
+    assert checkout_steps(path["review"]) == [*steps[:2], "▶3提交订单", *steps[3:]]
+    assert checkout_steps(path["pay"]) == [*steps[:3], "▶4付款", steps[4]]
+    assert checkout_steps(path["thank-you"]) == [*steps[:4], "▶5完成"]
+    # and Oscar's machine-made Chinese is reworded
+    texts = {page: visible_text(html) for page, html in path.items()}
+    assert "配送方式 运费 送货上门（每户一个包裹）" in texts["delivery"]
+    assert texts["delivery"].count(" 选择 ") == 2
+    assert "登录后才能加入心愿单" in texts["product"]
+    assert "结算时可以选择其他配送方式" in texts["basket"]
+    assert "订单号 件数 订单总额 提交时间" in texts["orders"]
+    number = path["pay"].split("订单 #", 1)[1].split(" ", 1)[0]
+    assert (
+        f"订单 {number}：支付成功 付款成功，您的订单号是 {number} 。"
+        in texts["thank-you"]
+    )
+    machine_made = ["变化", "成本", "模式", "选择选项", "登陆", "产品项数目", "视图"]
+    tax = ["税"]
+    # Oscar's payment box said "no payment was required" of a paid order, and
+    # its tracking box repeated the receipt's link
+    gone = ["此订单无需付款", "追踪订单", "您可以跟踪订单状态"]
+    assert {
+        page: [word for word in machine_made + tax + gone if word in text]
+        for page, text in texts.items()
+    } == dict.fromkeys(texts, [])
