@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sellers.fulfilment.carriers import carrier_names
 from sellers.models import ParcelStatus, Settlement
 
 
@@ -18,10 +19,22 @@ class ParcelFilterForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    carrier = forms.CharField(label=_("Carrier"), max_length=40)
+    """The carrier is free text: the common ones are offered as suggestions
+    (the template's datalist), and those get a tracking link for the buyer."""
+
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "carrier-suggestions"}),
+        help_text=_("Pick a common carrier or type another."),
+    )
     tracking_number = forms.CharField(
         label=_("Tracking number"), max_length=40, required=False
     )
+
+    @property
+    def carrier_suggestions(self) -> list[str]:
+        return carrier_names()
 
 
 class CancelForm(forms.Form):
