@@ -63,6 +63,13 @@ def order_household_shares(*, order) -> QuerySet:
     ).prefetch_related("lines", _line_products())
 
 
+def order_parcel_list(*, order_ids) -> QuerySet:
+    """The parcels of these orders, in one query: a page of "my orders"."""
+    return Parcel.objects.filter(order_id__in=list(order_ids)).order_by(
+        "order_id", "id"
+    )
+
+
 def _paid_parcels(*, user) -> QuerySet:
     # A parcel reaches the workspace once its order's money is captured (the
     # sale is credited): an authorised order may still be cancelled.
