@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .accounts.order_views import order_lookup, order_status, order_status_form
 from .accounts.views import dev_sms, phone_sign_in
 from .media import public_media
 from .views import campaign_landing, impact
@@ -29,6 +30,18 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/phone/", phone_sign_in, name="phone-sign-in"),
     path("dev/sms/", dev_sms, name="dev-sms"),
+    path("orders/lookup/", order_lookup, name="order-lookup"),
+    # Oscar's guest order addresses, answered by our pages: they are in every
+    # notice already sent, so they must keep working.
+    path(
+        "shop/accounts/order-status/<str:order_number>/<str:hash>/",
+        order_status,
+        name="order-status",
+    ),
+    path(
+        "shop/accounts/order-status-form/<str:order_number>/<str:hash>/",
+        order_status_form,
+    ),
     path(
         "workspace/listing/",
         include((workspace_urls.listing_urlpatterns, "listing")),

@@ -79,3 +79,20 @@ class OrderPhone(models.Model):
 
     def __str__(self) -> str:
         return str(self.order_id)
+
+
+class OrderLookupFailure(models.Model):
+    """A look-up of an order by number and mobile number that found nothing:
+    counted per address and per order number, so that nobody can try numbers
+    until one fits. Both are kept as keyed hashes, never in clear."""
+
+    ip_key = models.CharField(max_length=64, db_index=True)
+    number_key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed order look-up")
+        verbose_name_plural = _("failed order look-ups")
+
+    def __str__(self) -> str:
+        return f"{self.number_key[:12]} {self.created_at:%Y-%m-%d %H:%M}"

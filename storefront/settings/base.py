@@ -306,6 +306,12 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 # released; the heal task compares Stripe's intents with the orders this often.
 BANGFU_ORDER_PAY_MINUTES = int(env("BANGFU_ORDER_PAY_MINUTES", "15"))
 BANGFU_PAYMENT_HEAL_MINUTES = int(env("BANGFU_PAYMENT_HEAL_MINUTES", "5"))
+# Order look-ups by number and mobile that found nothing, allowed in an hour
+# from one address (mobile networks share addresses) and for one order number.
+BANGFU_ORDER_LOOKUPS_PER_IP_HOUR = int(env("BANGFU_ORDER_LOOKUPS_PER_IP_HOUR", "20"))
+BANGFU_ORDER_LOOKUPS_PER_ORDER_HOUR = int(
+    env("BANGFU_ORDER_LOOKUPS_PER_ORDER_HOUR", "5")
+)
 # Delivery: each household's parcel costs a flat fee, free above a threshold.
 BANGFU_PARCEL_DELIVERY_FEE = Decimal(env("BANGFU_PARCEL_DELIVERY_FEE", "10.00"))
 BANGFU_FREE_DELIVERY_THRESHOLD = Decimal(env("BANGFU_FREE_DELIVERY_THRESHOLD", "99.00"))
