@@ -192,7 +192,14 @@ def test_every_page_of_the_guest_buyer_s_path_speaks_chinese(client, pages):
     }
     assert all('<html lang="zh-hans">' in html for html in path.values())
     assert '<dd class="order-status">已付款</dd>' in path["order-status"]
-    assert "没有找到用这个电子邮件地址下的这张订单" in path["order-not-found"]
+    assert helpers.parcel_states(path["order-status"]) == {
+        "罗大哥": "待发货",
+        "王阿姨": "待发货",
+    }
+    assert (
+        '<p class="form-error" role="alert">没有找到用这个手机号下的这个订单号的订单，'
+        "请核对后重试。</p>"
+    ) in path["order-not-found"]
 
 
 @pytest.mark.usefixtures("stripe_settings")

@@ -48,13 +48,13 @@ def add_to_basket(client, product, quantity=1):
     return client.post(f"/shop/basket/add/{product.pk}/", {"quantity": quantity})
 
 
-def checkout_to_payment(client, *products, method="parcel-delivery"):
-    """Basket → guest e-mail → address → shipping method; on the pay page."""
+def checkout_to_payment(client, *products, method="parcel-delivery", phone=""):
+    """Basket → guest e-mail (and mobile) → address → shipping method; on the
+    pay page."""
     for product in products:
         add_to_basket(client, product)
-    client.post(
-        "/shop/checkout/", {"username": "buyer@example.com", "options": "anonymous"}
-    )
+    gateway = {"username": "buyer@example.com", "options": "anonymous"}
+    client.post("/shop/checkout/", {**gateway, "phone": phone} if phone else gateway)
     response = client.post("/shop/checkout/shipping-address/", ADDRESS)
     assert response.status_code == 302, response.content.decode()[:2000]
     client.post("/shop/checkout/shipping-method/", {"method_code": method})
@@ -130,15 +130,20 @@ def basket_lines(client):
     ]
 
 
+# The guest's own mobile number; the recipient's on ADDRESS is another.
+BUYER_PHONE = "13812345678"
+
+
 def guest_buyer_path(client, *products) -> dict[str, str]:
-    """Every page a guest buyer sees, from the catalogue to his order's status
-    through the link in his e-mail (a wrong address first): {page: html}."""
+    """Every page a guest buyer sees, from the catalogue to his order's status,
+    looked up by number and mobile (a wrong mobile first) and through the
+    link in his e-mail: {page: html}."""
     pages = {
         "home": client.get("/"),
         "catalogue": client.get("/shop/catalogue/"),
         "product": client.get(products[0].get_absolute_url()),
     }
-    page = checkout_to_payment(client, *products)
+    page = checkout_to_payment(client, *products, phone=BUYER_PHONE)
     pages["basket"] = client.get("/shop/basket/")
     pages["gateway"] = client.get("/shop/checkout/")
     pages["address"] = client.get("/shop/checkout/shipping-address/")
@@ -150,14 +155,26 @@ def guest_buyer_path(client, *products) -> dict[str, str]:
     link = re.search(
         r"http://testserver(/shop/accounts/order-status/\S+)", mail.outbox[-1].body
     )
-    guest = Client()  # opened from the e-mail, in another browser
-    form = guest.get(link.group(1), follow=True)
-    pages["order-status-form"] = form
-    form_url = form.redirect_chain[-1][0]
-    pages["order-not-found"] = guest.post(form_url, {"email": "other@example.com"})
-    guest.post(form_url, {"email": "buyer@example.com"})
-    pages["order-status"] = guest.get(link.group(1))
+    number = get_model("order", "Order").objects.get().number
+    guest = Client()  # later, in another browser
+    pages["order-lookup"] = guest.get("/orders/lookup/")
+    pages["order-not-found"] = guest.post(
+        "/orders/lookup/", {"number": number, "phone": "13800000000"}
+    )
+    found = guest.post("/orders/lookup/", {"number": number, "phone": BUYER_PHONE})
+    assert found["Location"] == link.group(1)
+    pages["order-status"] = Client().get(link.group(1))  # opened from the e-mail
     assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(
         pages, 200
     )
     return {name: response.content.decode() for name, response in pages.items()}
+
+
+def parcel_states(html: str) -> dict[str, str]:
+    """{household's public name: its parcel's state} on a buyer's order page."""
+    return dict(
+        re.findall(
+            r'<strong>([^<]*)</strong>\s*<span class="parcel-item__stage">([^<]*)<',
+            html,
+        )
+    )
