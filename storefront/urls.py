@@ -41,6 +41,7 @@ urlpatterns = [
     path(
         "shop/accounts/order-status-form/<str:order_number>/<str:hash>/",
         order_status_form,
+        name="order-status-form",
     ),
     path(
         "workspace/listing/",
