@@ -366,7 +366,7 @@ def test_the_buyer_s_path_reads_the_way_a_chinese_shop_writes(client, commit, pa
     assert texts["delivery"].count(" 选择 ") == 2
     assert "登录后才能加入心愿单" in texts["product"]
     assert "结算时可以选择其他配送方式" in texts["basket"]
-    assert "订单号 件数 订单总额 提交时间" in texts["orders"]
+    assert "¥80.00 · 已付款 包裹: 待发货 · 待发货" in texts["orders"]
     number = path["pay"].split("订单 #", 1)[1].split(" ", 1)[0]
     assert (
         f"订单 {number}：支付成功 付款成功，您的订单号是 {number} 。"
