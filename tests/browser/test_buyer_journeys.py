@@ -216,6 +216,13 @@ def sign_in_by_sms(wechat, store, mobile, audit=False):
     wechat.wait_for_url("**/accounts/orders/")
 
 
+def parcels_shown(page):
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in page.locator(".parcel-item").all_inner_texts()
+    ]
+
+
 def guest_order(store, mobile):
     """An order placed and paid by card as a guest known by `mobile` (through
     the test client: the browser's part is the journey under test)."""
@@ -379,23 +386,34 @@ def test_signing_in_by_sms_shows_the_guest_orders_of_the_number(wechat, store):
         acting_user=worker,
     )
 
-    # when: he signs in with the number's code and opens the order
+    # when: as a guest he looks the order up by its number and his mobile
+    wechat.goto(store.base + "/orders/lookup/")
+    store.audit(wechat, "order look-up")
+    wechat.get_by_label("订单号", exact=True).fill(mine)
+    wechat.get_by_label("下单手机号").fill("13912340005")
+    wechat.get_by_role("button", name="查看我的订单").click()
+    wechat.wait_for_url(f"**/shop/accounts/order-status/{mine}/**")
+    store.audit(wechat, "guest order")
+    as_guest = parcels_shown(wechat)
+    # and, signed in with the number's code, opens it from his orders
     sign_in_by_sms(wechat, store, "13912340005")
     store.audit(wechat, "my orders")
-    listed = wechat.locator("table td:first-child a").all_inner_texts()
+    listed = wechat.locator(".order-history__item > a").all_inner_texts()
     wechat.get_by_role("link", name=mine).first.click()
     wechat.wait_for_url(f"**/shop/accounts/orders/{mine}/")
     store.audit(wechat, "order")
 
-    # then: his order alone, each household's parcel in words (as the order
-    # page words them today: "待打包" for a parcel not yet sent)
+    # then: his order alone, each household's parcel in words, the shipped
+    # one with a link to the carrier's tracking page
+    expected = [
+        "罗大哥 已发货 顺丰 运单号 SF1234567890 草鱼 × 2 斤",
+        "王阿姨 待发货 土鸡蛋 × 1 盒",
+    ]
+    assert as_guest == expected
     assert listed == [mine]
     assert wechat.locator(".order-status").inner_text() == "已付款"
-    assert [
-        re.sub(r"\s+", " ", text)
-        for text in wechat.locator(".parcel-item").all_inner_texts()
-    ] == [
-        "罗大哥 已发货 · 顺丰 运单号 SF1234567890 草鱼 × 2 斤",
-        "王阿姨 待打包 土鸡蛋 × 1 盒",
-    ]
+    assert parcels_shown(wechat) == expected
+    assert wechat.get_by_role("link", name="SF1234567890").get_attribute("href") == (
+        "https://www.kuaidi100.com/chaxun?com=shunfeng&nu=SF1234567890"
+    )
     assert store.pages == dict.fromkeys(store.pages, [])
