@@ -14,9 +14,6 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from sellers.consent.services import consent_record
-from sellers.households.services import household_create
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -46,6 +43,8 @@ def generate(household_count: int, product_count: int, rng: random.Random) -> No
     from oscar.apps.catalogue.categories import create_from_breadcrumbs
     from oscar.core.loading import get_model
 
+    from sellers.consent.services import consent_record
+    from sellers.households.services import household_create
     from sellers.models import DisplayLevel, Household, Organisation
     from storefront.demo import data
     from storefront.models import HouseholdIndexPage, HouseholdStoryPage

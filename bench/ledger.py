@@ -29,10 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import PYTHON, ROOT, prepare  # noqa: E402
-from sellers.households.services import caseload_assign
-from sellers.ledger.selectors import ledger_page
-from sellers.ledger.services import order_credit_households
+from bench.harness import PYTHON, ROOT, database, prepare  # noqa: E402
 
 
 def inner(orders: int, rounds: int) -> dict:
@@ -53,6 +50,9 @@ def inner(orders: int, rounds: int) -> dict:
     from oscar.core.loading import get_model
     from oscar.test.factories import create_order
 
+    from sellers.households.services import caseload_assign
+    from sellers.ledger.selectors import ledger_page
+    from sellers.ledger.services import order_credit_households
     from sellers.models import EntryKind, Household, LedgerEntry
     from storefront.checkout.receivers import route_order_to_households
     from storefront.shipping.methods import ParcelDelivery
@@ -213,8 +213,8 @@ def main(argv=None):
         print(json.dumps(inner(args.orders, args.rounds)))
         return
     for db in args.db:
-        with tempfile.TemporaryDirectory() as workdir:
-            env = prepare(db, Path(workdir))
+        with tempfile.TemporaryDirectory() as workdir, database(db) as name:
+            env = prepare(db, Path(workdir), name)
             out = subprocess.run(
                 [
                     PYTHON,

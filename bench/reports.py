@@ -1,6 +1,7 @@
 """The bureau's report on two years of sales: 1,000,000 order lines, 2,000 households.
 
     .venv/bin/python bench/reports.py [--db sqlite postgres] [--lines 1000000]
+        [--keep | --reuse DATABASE]
 
 For each database: the data of bench/load.py, then households up to 2,000
 (bulk, with protected records) with two products each, and orders over the
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import PYTHON, ROOT, prepare  # noqa: E402
+from bench.harness import PYTHON, ROOT, database, prepare  # noqa: E402
 
 END = datetime.date(2026, 11, 29)
 MONTH = ("2026-10-01", "2026-10-31")
@@ -53,7 +54,7 @@ def _counts() -> dict:
     }
 
 
-def inner(lines: int, reuse: bool = False) -> dict:
+def inner(lines: int, reuse: str = "") -> dict:
     import django
 
     django.setup()
@@ -67,7 +68,7 @@ def inner(lines: int, reuse: bool = False) -> dict:
     from bench.report_data import generate
     from sellers.ledger.summaries import summaries_rebuild
 
-    if reuse:  # measure again on the data of the last PostgreSQL run
+    if reuse:  # measure again on a database kept by an earlier run
         made, generated, rebuilt = _counts(), 0.0, 0.0
         get_user_model().objects.filter(username="bench-officer").delete()
     else:
@@ -150,9 +151,15 @@ def main(argv=None):
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument(
-        "--reuse",
+        "--keep",
         action="store_true",
-        help="PostgreSQL only: measure again on the last run's data",
+        help="PostgreSQL only: keep the run's database (its name is printed)",
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        default="",
+        help="PostgreSQL only: measure again on a database kept with --keep",
     )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -160,9 +167,12 @@ def main(argv=None):
         print(json.dumps(inner(args.lines, args.reuse)))
         return
     for db in args.db:
-        with tempfile.TemporaryDirectory() as workdir:
-            env = prepare(db, Path(workdir), build=not args.reuse)
-            reuse = ["--reuse"] if args.reuse else []
+        with (
+            tempfile.TemporaryDirectory() as workdir,
+            database(db, reuse=args.reuse, keep=args.keep) as name,
+        ):
+            env = prepare(db, Path(workdir), name, build=not args.reuse)
+            reuse = ["--reuse", args.reuse] if args.reuse else []
             out = subprocess.run(
                 [PYTHON, "bench/reports.py", "--inner", "--lines", str(args.lines)]
                 + reuse,
