@@ -1,139 +1,140 @@
-"""Load run of the storefront's four pages under gunicorn (2 workers), per database.
+"""Load run of the storefront's pages under gunicorn, per database: a real
+shopper and a cookie-less visitor beside the one-query ceiling.
 
-    .venv/bin/python bench/load.py [--db sqlite postgres] [--duration 10] [--rounds 3]
+    .venv/bin/python bench/load.py [--db sqlite postgres] [--duration 10]
+        [--rounds 3] [--connections 16] [--quick]
 
-For each database: a fresh database, migrations, the demo plus generated data
-(200 households, 2,000 products), collectstatic, then gunicorn with 2 sync
-workers on 127.0.0.1 and wrk (Debian package) as the load generator on the
-same machine. The pages and a bare Django view (the baseline) are loaded in
-turn, round after round, so that all of them share the machine's noise; the
-table gives medians over rounds. Query counts per page come from Django's test
-client on the same data. Prints a Markdown table for docs/performance.md.
+For each database: a database of its own (PostgreSQL: bangfu_bench_<pid>,
+created, then dropped; SQLite: a file in a temporary folder), migrations, the
+demo plus generated data (200 households, 2,000 products), collectstatic,
+then gunicorn with 2 sync workers on a free port and wrk (`apt-get install
+wrk`) as the load generator on the same machine, `-t2 -c16`.
+
+Two kinds of visitor:
+
+- **visitor**: no cookies, as a first visit from a shared link (the page
+  cache serves what it can);
+- **shopper**: a session made over HTTP as a buyer makes it: a catalogue page
+  (CSRF cookie), three products of three households put in the basket through
+  the real add-to-basket form, the mobile number posted at the checkout's
+  first step; wrk then sends that shopper's cookies with every request.
+
+Every round loads, in turn, the ceiling (a bare Django view that runs one ORM
+query and renders a one-line template), the bare view (no query, no
+template: the baseline of earlier runs), each page as visitor and as shopper,
+and the ceiling again; a page's ratio is its req/s over the mean of its
+round's two ceiling runs, so that both share the machine's noise. The table
+gives medians over rounds. Query counts per request come from Django's test
+client in the same environment with the same cookies (the second request of
+each, as wrk's steady state).
 """
 
 import argparse
-import contextlib
 import json
-import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PORT = 8765
-PG_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
+import requests
 
-GUNICORN = ["-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.harness import (  # noqa: E402
+    database,
+    free_port,
+    gunicorn,
+    prepare,
+    probe,
+    serve,
+)
 
-@contextlib.contextmanager
-def serve(command: list[str], env: dict, probe: str, port: int):
-    """Run a server on 127.0.0.1:port until the block ends; wait for `probe`."""
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+CEILING = "/bench/ceiling/"
+BARE = "/bench/bare/"
+PHONE = "13800138000"  # a made-up buyer, on loopback only
+# The basket page of a cookie-less visitor is empty and never a landing page.
+SHOPPER_ONLY = {"basket"}
 
 
-def run(args, env, **kwargs):
-    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
+def csrf_token(session: requests.Session, html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return match.group(1) if match else session.cookies.get("csrftoken", "")
 
 
-def prepare(db: str, workdir: Path, build: bool = True) -> dict:
-    """The environment of a benchmark run; with build, a fresh database
-    with migrations, the demo and generated data (else the one left by the
-    last PostgreSQL run)."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "STRIPE_SECRET_KEY": "sk_test_bench",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
-        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    if db == "postgres":
-        env["DATABASE_URL"] = PG_URL
-        if not build:
-            return env
-        for sql in (
-            "DROP DATABASE IF EXISTS bangfu_bench",
-            "CREATE DATABASE bangfu_bench",
-        ):
-            run(
-                [
-                    "psql",
-                    "-q",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "test",
-                    "-c",
-                    sql,
-                ],
-                env,
-            )
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    run([PYTHON, "bench/generate.py", "--households", "200", "--products", "2000"], env)
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-    return env
+def shopper_session(base: str, products: list[int]) -> dict[str, str]:
+    """A buyer's cookies, made over HTTP: products in the basket through the
+    add-to-basket form, the mobile number posted at the checkout's gateway."""
+    session = requests.Session()
+    page = session.get(f"{base}/shop/catalogue/", timeout=30)
+    page.raise_for_status()
+    token = csrf_token(session, page.text)
+    for product in products:
+        added = session.post(
+            f"{base}/shop/basket/add/{product}/",
+            {"quantity": 1, "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if added.status_code != 302:
+            raise RuntimeError(f"add to basket {product}: {added.status_code}")
+    gateway = session.get(f"{base}/shop/checkout/", allow_redirects=False, timeout=30)
+    if gateway.status_code == 200 and 'name="phone"' in gateway.text:
+        posted = session.post(
+            f"{base}/shop/checkout/",
+            {
+                "phone": PHONE,
+                "options": "anonymous",
+                "csrfmiddlewaretoken": csrf_token(session, gateway.text),
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
+        if posted.status_code != 302:
+            raise RuntimeError(f"guest phone at the gateway: {posted.status_code}")
+    return session.cookies.get_dict()
 
 
-def probe(env: dict, *args: str):
-    """The JSON answer of bench/probes.py, run in the benchmark's environment."""
-    out = subprocess.run(
-        [PYTHON, "-m", "bench.probes", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def wrk(url: str, duration: int, cookie: str = "") -> dict:
+def wrk(url: str, duration: int, connections: int, cookie: str = "") -> dict:
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *headers, url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            *headers,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    return wrk_figures(out)
+
+
+def wrk_figures(out: str) -> dict:
+    """req/s, p50 and p99 (ms) and errors (non-2xx/3xx answers and socket
+    errors) from wrk's --latency report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     return {
         "rps": rps,
         "p50_ms": to_ms(latency["50"]),
         "p99_ms": to_ms(latency["99"]),
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": (int(bad.group(1)) if bad else 0)
+        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
     }
 
 
@@ -142,72 +143,129 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def bench(db: str, duration: int, rounds: int) -> list[tuple]:
-    workdir = Path(tempfile.mkdtemp(prefix=f"bangfu-bench-{db}-"))
-    env = prepare(db, workdir)
-    category, product, story = probe(env, "urls")
-    pages = {
-        "catalogue browse": "/shop/catalogue/",
-        "category": category,
-        "product": product,
-        "household story": story,
-        "baseline: bare Django view": "/bench/bare/",
-    }
-    queries = probe(env, "queries", *pages.values())
-    command = [PYTHON, "-m", "gunicorn", *GUNICORN, "--access-logfile", "-"]
-    with serve([*command, "storefront.wsgi"], env, "/bench/bare/", PORT):
-        base = f"http://127.0.0.1:{PORT}"
-        for url in pages.values():  # warm both workers' caches
-            for _ in range(10):
-                urllib.request.urlopen(base + url, timeout=10)
-        # Each page twice: as a first visit from a shared link (no cookies,
-        # served from the page cache) and as a visitor with a session
-        # (rendered every time).
-        runs = [("baseline: bare Django view", "/bench/bare/", "")] + [
-            (f"{name} ({kind})", url, cookie)
-            for name, url in pages.items()
-            if not name.startswith("baseline")
-            for kind, cookie in (("cached", ""), ("rendered", "sessionid=bench"))
-        ]
-        results = {name: [] for name, _url, _cookie in runs}
-        for _ in range(rounds):
-            for name, url, cookie in runs:
-                results[name].append(wrk(base + url, duration, cookie))
-    shutil.rmtree(workdir, ignore_errors=True)
+def warm(base: str, url: str, cookie: str, times: int = 10) -> None:
+    headers = {"Cookie": cookie} if cookie else {}
+    for _ in range(times):
+        requests.get(base + url, headers=headers, timeout=30)
+
+
+def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"bangfu-bench-{db}-") as workdir,
+        database(db) as name,
+    ):
+        env = prepare(db, Path(workdir), name)
+        pages = probe(env, "urls")
+        products = probe(env, "shopper")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with serve(gunicorn(port), env, BARE, port):
+            cookies = shopper_session(base, products)
+            shopper = cookie_header(cookies)
+            runs = [("ceiling", CEILING, "visitor", ""), ("bare", BARE, "visitor", "")]
+            for page, url in pages.items():
+                if page not in SHOPPER_ONLY:
+                    runs.append((page, url, "visitor", ""))
+                runs.append((page, url, "shopper", shopper))
+            for _page, url, _kind, cookie in runs:  # both workers' caches
+                warm(base, url, cookie)
+            measured = {(page, kind): [] for page, _url, kind, _cookie in runs}
+            for _ in range(rounds):
+                this_round = {}
+                for page, url, kind, cookie in runs:
+                    this_round[page, kind] = wrk(
+                        base + url, duration, connections, cookie
+                    )
+                end = wrk(base + CEILING, duration, connections)
+                ceiling = (this_round["ceiling", "visitor"]["rps"] + end["rps"]) / 2
+                for key, figures in this_round.items():
+                    measured[key].append(figures | {"ratio": figures["rps"] / ceiling})
+        basket = probe(env, "basket", json.dumps(cookies))
+        urls = [url for _page, url, _kind, _cookie in runs]
+        queries = {
+            "visitor": probe(env, "queries", "{}", *urls),
+            "shopper": probe(env, "queries", json.dumps(cookies), *urls),
+        }
     rows = []
-    for name, url, cookie in runs:
-        measured = results[name]
+    for page, url, kind, _cookie in runs:
+        figures = measured[page, kind]
+        status, count = queries[kind][url]
         rows.append(
-            (
-                db,
-                name,
-                statistics.median(r["rps"] for r in measured),
-                statistics.median(r["p50_ms"] for r in measured),
-                statistics.median(r["p99_ms"] for r in measured),
-                sum(r["errors"] for r in measured),
-                queries[url][1] if cookie or url == "/bench/bare/" else 1,
-            )
+            {
+                "db": db,
+                "page": page,
+                "kind": kind,
+                "basket": basket if kind == "shopper" else None,
+                "rounds_rps": [round(f["rps"]) for f in figures],
+                "rps": statistics.median(f["rps"] for f in figures),
+                "p50_ms": statistics.median(f["p50_ms"] for f in figures),
+                "p99_ms": statistics.median(f["p99_ms"] for f in figures),
+                "errors": sum(f["errors"] for f in figures),
+                "status": status,
+                "queries": count,
+                "ratio": statistics.median(f["ratio"] for f in figures),
+            }
         )
     return rows
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| database | page | visitor | req/s (median) | p50 ms | p99 ms | errors "
+        "| queries | × ceiling |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        cells = [
+            row["db"],
+            row["page"],
+            row["kind"],
+            f"{row['rps']:.0f}",
+            f"{row['p50_ms']:.1f}",
+            f"{row['p99_ms']:.1f}",
+            row["errors"],
+            row["queries"]
+            if row["status"] == 200
+            else f"{row['queries']} (HTTP {row['status']})",
+            f"{row['ratio'] * 100:.1f}%",
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--quick", action="store_true", help="one round of 3 s per page (a smoke run)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.rounds = 3, 1
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     rows = []
     for db in args.db:
-        rows += bench(db, args.duration, args.rounds)
-    print(f"\n{args.rounds} rounds × {args.duration} s, wrk -t2 -c8, 2 sync workers")
-    print("| database | page | req/s (median) | p50 ms | p99 ms | errors | queries |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for db, name, rps, p50, p99, errors, count in rows:
-        cells = [db, name, f"{rps:.0f}", f"{p50:.1f}", f"{p99:.1f}", errors, count]
-        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+        rows += bench(db, args.duration, args.rounds, args.connections)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    print(
+        f"\n{args.rounds} rounds × {args.duration} s, wrk -t2 -c{args.connections}, "
+        "2 sync workers"
+    )
+    for db in args.db:
+        basket = next(r["basket"] for r in rows if r["db"] == db and r["basket"])
+        print(f"{db}: shopper's basket {basket[0]} lines of {basket[1]} households")
+    print(table(rows))
+    print("\nreq/s per round:")
+    for row in rows:
+        print(
+            f"  {row['db']:<8} {row['page']:<10} {row['kind']:<8} {row['rounds_rps']}"
+        )
 
 
 if __name__ == "__main__":
