@@ -1,18 +1,25 @@
-"""Orders placed per second, end to end, against localstripe; per database.
+"""Orders placed and paid per second, end to end, against the local Stripe
+stand-in; per database.
 
-    .venv/bin/python bench/orders.py [--db sqlite postgres] [--buyers 8] [--orders 80]
+    .venv/bin/python bench/orders.py [--db sqlite postgres] [--buyers 8]
+        [--orders 80] [--rounds 3] [--quick]
 
-For each database: the data of bench/load.py, localstripe on loopback, and
-gunicorn with 2 sync workers. Each buyer (a thread with its own cookies)
-repeats the whole purchase: add two households' produce to the basket, guest
-e-mail, address, delivery, review, submit the order (placed awaiting payment),
-its pay page, card token (from localstripe, as Stripe.js would), pay. Prints
-orders/s (median of rounds) and the median latency of each step.
+For each database: the data of bench/load.py in a database of its own, the
+local Stripe stand-in (storefront.checkout.devstripe, sending its webhooks to
+the store as `make run` does) and gunicorn with 2 sync workers, each on a free
+port. Each buyer (a thread with its own cookies) repeats the whole purchase
+as the place-first flow has it: a catalogue page, two households' produce into
+the basket, the mobile number at the checkout's gateway, the address
+(province, city, district by GB/T 2260 code), delivery, the review page, submit
+the order (placed 待付款, its stock held; answered by a redirect to its pay
+page), the pay page, a card token from the stand-in (as Stripe.js would get
+it), pay (the pay page's JSON call: the intent confirmed, read back and the
+order marked paid). A purchase counts when the payment answers "succeeded".
+Prints orders/s (median of rounds) and the median latency of each step.
 """
 
 import argparse
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -24,16 +31,26 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import GUNICORN, PORT, PYTHON, prepare, probe, serve  # noqa: E402
+from bench.harness import (  # noqa: E402
+    PYTHON,
+    database,
+    free_port,
+    gunicorn,
+    prepare,
+    probe,
+    serve,
+)
 
-STRIPE_PORT = 8766
+# A made-up buyer (loopback only): 重庆市 两江新区, by GB/T 2260 code as the
+# address pickers post it.
+PHONE = "13912345678"
 ADDRESS = {
-    "state": "重庆市",
-    "line4": "重庆市",
-    "line3": "渝北区",
+    "province": "500000",
+    "city": "500000",
+    "district": "500157",
     "line1": "龙塔街道新牌坊一路88号",
     "first_name": "张三",
-    "phone_number": "13912345678",
+    "phone_number": PHONE,
 }
 
 
@@ -42,94 +59,118 @@ def csrf(session, html):
     return match.group(1) if match else session.cookies.get("csrftoken")
 
 
-def buy(base, products, timings):
-    """One whole purchase; returns True when it ends on the thank-you page."""
+def buy(base, stripe_base, products, timings):
+    """One whole purchase; True when the payment answers "succeeded"."""
     session = requests.Session()
     steps = []
 
-    def step(name, call):
+    def step(name, call, expect=(200, 302)):
         started = time.perf_counter()
         response = call()
         steps.append((name, time.perf_counter() - started))
+        if response.status_code not in expect:
+            raise StepFailed(f"{name}: HTTP {response.status_code}")
         return response
 
-    page = step("product page", lambda: session.get(f"{base}/shop/catalogue/"))
-    token = csrf(session, page.text)
-    for product in products:
-        step(
-            "add to basket",
-            lambda p=product: session.post(
-                f"{base}/shop/basket/add/{p}/",
-                {"quantity": 1, "csrfmiddlewaretoken": token},
-            ),
+    def post(path, data, **kwargs):
+        return session.post(
+            f"{base}{path}", data, allow_redirects=False, timeout=60, **kwargs
         )
-    step(
-        "guest e-mail",
-        lambda: session.post(
-            f"{base}/shop/checkout/",
-            {
-                "username": "bench@example.com",
-                "options": "anonymous",
-                "csrfmiddlewaretoken": token,
+
+    try:
+        page = step(
+            "catalogue page", lambda: session.get(f"{base}/shop/catalogue/", timeout=60)
+        )
+        token = csrf(session, page.text)
+        for product in products:
+            step(
+                "add to basket",
+                lambda p=product: post(
+                    f"/shop/basket/add/{p}/",
+                    {"quantity": 1, "csrfmiddlewaretoken": token},
+                ),
+                expect=(302,),
+            )
+        step(
+            "guest phone",
+            lambda: post(
+                "/shop/checkout/",
+                {"phone": PHONE, "options": "anonymous", "csrfmiddlewaretoken": token},
+            ),
+            expect=(302,),
+        )
+        step(
+            "address",
+            lambda: post(
+                "/shop/checkout/shipping-address/",
+                ADDRESS | {"csrfmiddlewaretoken": token},
+            ),
+            expect=(302,),
+        )
+        step(
+            "delivery",
+            lambda: post(
+                "/shop/checkout/shipping-method/",
+                {"method_code": "parcel-delivery", "csrfmiddlewaretoken": token},
+            ),
+            expect=(302,),
+        )
+        review = step(
+            "review",
+            lambda: session.get(f"{base}/shop/checkout/payment-details/", timeout=60),
+            expect=(200,),
+        )
+        token = csrf(session, review.text)
+        placed = step(
+            "place order",
+            lambda: post(
+                "/shop/checkout/preview/",
+                {"action": "place_order", "csrfmiddlewaretoken": token},
+            ),
+            expect=(302,),
+        )
+        pay_path = placed.headers.get("Location", "")
+        if "/pay/" not in pay_path:
+            raise StepFailed(f"place order: sent to {pay_path!r}, not a pay page")
+        pay_page = step(
+            "pay page",
+            lambda: session.get(f"{base}{pay_path}", timeout=60),
+            expect=(200,),
+        )
+        token = csrf(session, pay_page.text)
+        card = requests.post(
+            f"{stripe_base}/v1/tokens",
+            data={
+                "card[number]": "4242424242424242",
+                "card[exp_month]": 12,
+                "card[exp_year]": 2030,
+                "card[cvc]": "123",
             },
-        ),
-    )
-    step(
-        "address",
-        lambda: session.post(
-            f"{base}/shop/checkout/shipping-address/",
-            ADDRESS | {"csrfmiddlewaretoken": token},
-        ),
-    )
-    step(
-        "delivery",
-        lambda: session.post(
-            f"{base}/shop/checkout/shipping-method/",
-            {"method_code": "parcel-delivery", "csrfmiddlewaretoken": token},
-        ),
-    )
-    review = step(
-        "review", lambda: session.get(f"{base}/shop/checkout/payment-details/")
-    )
-    token = csrf(session, review.text)
-    placed = step(
-        "place order",
-        lambda: session.post(
-            f"{base}/shop/checkout/preview/",
-            {"action": "place_order", "csrfmiddlewaretoken": token},
-            allow_redirects=False,
-        ),
-    )
-    pay_path = placed.headers.get("Location", "")
-    if placed.status_code != 302 or "/pay/" not in pay_path:
-        timings.extend(steps)
+            auth=("sk_test_bench", ""),  # localstripe gives a token for an sk_ key
+            timeout=10,
+        ).json()["card"]["id"]
+        paid = step(
+            "pay",
+            lambda: post(
+                f"{pay_path}intent/",
+                {"method": "card", "payment_method": card},
+                headers={"X-CSRFToken": token, "Referer": base},
+            ),
+            expect=(200,),
+        )
+        return paid.json().get("status") == "succeeded"
+    except (StepFailed, requests.RequestException) as error:
+        print(f"purchase failed: {error}", file=sys.stderr)
         return False
-    pay_page = step("pay page", lambda: session.get(f"{base}{pay_path}"))
-    token = csrf(session, pay_page.text)
-    card = requests.post(
-        f"http://127.0.0.1:{STRIPE_PORT}/v1/tokens",
-        data={
-            "card[number]": "4242424242424242",
-            "card[exp_month]": 12,
-            "card[exp_year]": 2030,
-            "card[cvc]": "123",
-        },
-        auth=("sk_test_bench", ""),  # localstripe takes a token only with an sk_ key
-        timeout=10,
-    ).json()["card"]["id"]
-    paid = step(
-        "pay",
-        lambda: session.post(
-            f"{base}{pay_path}intent/",
-            {"method": "card", "payment_method": card},
-            headers={"X-CSRFToken": token, "Referer": base},
-        ),
-    )
-    timings.extend(steps)
-    return paid.status_code == 200 and paid.json().get("status") == "succeeded"
+    finally:
+        timings.extend(steps)
 
 
-def round_of(base, products, buyers, orders):
+class StepFailed(Exception):
+    pass
+
+
+def round_of(base, stripe_base, products, buyers, orders):
     """`orders` purchases by `buyers` threads: (orders/s, failures, step timings)."""
     per_buyer = orders // buyers
     timings, results = [], []
@@ -138,7 +179,7 @@ def round_of(base, products, buyers, orders):
     def run():
         local = []
         for _ in range(per_buyer):
-            ok = buy(base, products, local)
+            ok = buy(base, stripe_base, products, local)
             with lock:
                 results.append(ok)
         with lock:
@@ -155,38 +196,47 @@ def round_of(base, products, buyers, orders):
 
 
 def bench(db, buyers, orders, rounds):
-    workdir = Path(tempfile.mkdtemp(prefix=f"bangfu-orders-{db}-"))
-    env = prepare(db, workdir)
-    env |= {
-        "STRIPE_SECRET_KEY": "sk_test_bench",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
-        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-        "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
-    }
-    products = probe(env, "products")
-    stripe = [PYTHON, "-m", "storefront.checkout.devstripe", "--port", str(STRIPE_PORT)]
-    state = ["--state-dir", str(workdir / "stripe")]
-    server = [PYTHON, "-m", "gunicorn", *GUNICORN, "storefront.wsgi"]
-    base = f"http://127.0.0.1:{PORT}"
     with (
-        serve([*stripe, *state], env, "/js.stripe.com/v3/", STRIPE_PORT),
-        serve(server, env, "/bench/bare/", PORT),
+        tempfile.TemporaryDirectory(prefix=f"bangfu-orders-{db}-") as workdir,
+        database(db) as name,
     ):
-        round_of(base, products, 2, 4)  # warm up
-        rates, failures, timings = [], 0, []
-        for _ in range(rounds):
-            rate, failed, steps = round_of(base, products, buyers, orders)
-            rates.append(rate)
-            failures += failed
-            timings += steps
-    shutil.rmtree(workdir, ignore_errors=True)
+        env = prepare(db, Path(workdir), name)
+        port, stripe_port = free_port(), free_port()
+        while stripe_port == port:
+            stripe_port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        stripe_base = f"http://127.0.0.1:{stripe_port}"
+        env |= {"STRIPE_API_BASE": stripe_base}
+        products = probe(env, "products")
+        stripe = [
+            *[PYTHON, "-m", "storefront.checkout.devstripe"],
+            *["--port", str(stripe_port), "--state-dir", f"{workdir}/stripe"],
+            *["--webhook-url", f"{base}/shop/checkout/stripe/webhook/"],
+            *["--webhook-secret", env["STRIPE_WEBHOOK_SECRET"]],
+        ]
+        with (
+            serve(stripe, env, "/js.stripe.com/v3/", stripe_port),
+            serve(gunicorn(port), env, "/bench/bare/", port),
+        ):
+            round_of(base, stripe_base, products, 2, 4)  # warm up
+            rates, failures, timings = [], 0, []
+            for _ in range(rounds):
+                rate, failed, steps = round_of(
+                    base, stripe_base, products, buyers, orders
+                )
+                rates.append(rate)
+                failures += failed
+                timings += steps
+        paid = probe(env, "paid")
     by_step: dict[str, list[float]] = {}
-    for name, seconds in timings:
-        by_step.setdefault(name, []).append(seconds * 1000)
+    for step_name, seconds in timings:
+        by_step.setdefault(step_name, []).append(seconds * 1000)
     return (
         statistics.median(rates),
         failures,
-        {name: statistics.median(values) for name, values in by_step.items()},
+        {step: statistics.median(values) for step, values in by_step.items()},
+        rates,
+        paid,
     )
 
 
@@ -194,20 +244,29 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--buyers", type=int, default=8)
-    parser.add_argument("--orders", type=int, default=80)
+    parser.add_argument("--orders", type=int, default=80, help="orders per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--quick", action="store_true", help="one round of 24 orders (a smoke run)"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.orders, args.rounds = 24, 1
     results = {db: bench(db, args.buyers, args.orders, args.rounds) for db in args.db}
     print(
         f"\n{args.rounds} rounds of {args.orders} orders by {args.buyers} buyers, "
-        "2 sync workers, localstripe"
+        "2 sync workers, the local Stripe stand-in (card), place → pay page → pay"
     )
     steps = list(next(iter(results.values()))[2])
     print("| database | orders/s (median) | failed | " + " | ".join(steps) + " |")
     print("| --- | ---: | ---: | " + " | ".join("---:" for _ in steps) + " |")
-    for db, (rate, failures, medians) in results.items():
+    for db, (rate, failures, medians, _rates, _paid) in results.items():
         cells = [f"{medians[name]:.0f} ms" for name in steps]
         print(f"| {db} | {rate:.1f} | {failures} | " + " | ".join(cells) + " |")
+    print()
+    for db, (_rate, _failures, _medians, rates, paid) in results.items():
+        per_round = ", ".join(f"{rate:.2f}" for rate in rates)
+        print(f"{db}: orders/s per round {per_round}; orders by status {paid}")
 
 
 if __name__ == "__main__":
