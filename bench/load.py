@@ -23,8 +23,11 @@ Every round loads, in turn, the ceiling (a bare Django view that runs one ORM
 query and renders a one-line template), the bare view (no query, no
 template: the baseline of earlier runs), each page as visitor and as shopper,
 and the ceiling again; a page's ratio is its req/s over the mean of its
-round's two ceiling runs, so that both share the machine's noise. The table
-gives medians over rounds. Query counts per request come from Django's test
+round's two ceiling runs, so that both share the machine's noise. After each
+run the bench waits until the requests wrk left queued are served (a slow page
+would otherwise eat into the next run), and wrk waits 10 s for an answer
+before counting a timeout (its default, 2 s, is short for a busy machine).
+The table gives medians over rounds. Query counts per request come from Django's test
 client in the same environment with the same cookies (the second request of
 each, as wrk's steady state).
 """
@@ -44,6 +47,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (  # noqa: E402
+    WORKERS,
     database,
     free_port,
     gunicorn,
@@ -54,6 +58,9 @@ from bench.harness import (  # noqa: E402
 
 CEILING = "/bench/ceiling/"
 BARE = "/bench/bare/"
+# wrk's wait for an answer: a slower one is an error and left out of the
+# latencies (wrk's default is 2 s, which a loaded machine exceeds).
+TIMEOUT = 10
 PHONE = "13800138000"  # a made-up buyer, on loopback only
 # The basket page of a cookie-less visitor is empty and never a landing page.
 SHOPPER_ONLY = {"basket"}
@@ -110,6 +117,7 @@ def wrk(url: str, duration: int, connections: int, cookie: str = "") -> dict:
             f"-c{connections}",
             f"-d{duration}s",
             "--latency",
+            f"--timeout={TIMEOUT}s",
             *headers,
             url,
         ],
@@ -118,6 +126,14 @@ def wrk(url: str, duration: int, connections: int, cookie: str = "") -> dict:
         check=True,
     ).stdout
     return wrk_figures(out)
+
+
+def drain(base: str) -> None:
+    """Wait until the requests wrk left queued when it stopped are served: the
+    next run must not start behind them. Sync workers take the queue in order,
+    so one request per worker, answered, means the queue is empty."""
+    for _ in range(WORKERS):
+        requests.get(base + BARE, timeout=120)
 
 
 def wrk_figures(out: str) -> dict:
@@ -176,11 +192,13 @@ def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
                     this_round[page, kind] = wrk(
                         base + url, duration, connections, cookie
                     )
+                    drain(base)
                 end = wrk(base + CEILING, duration, connections)
+                drain(base)
                 ceiling = (this_round["ceiling", "visitor"]["rps"] + end["rps"]) / 2
                 for key, figures in this_round.items():
                     measured[key].append(figures | {"ratio": figures["rps"] / ceiling})
-        basket = probe(env, "basket", json.dumps(cookies))
+        basket = [*probe(env, "basket", json.dumps(cookies)), list(cookies)]
         urls = [url for _page, url, _kind, _cookie in runs]
         queries = {
             "visitor": probe(env, "queries", "{}", *urls),
@@ -254,12 +272,15 @@ def main(argv=None):
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     print(
-        f"\n{args.rounds} rounds × {args.duration} s, wrk -t2 -c{args.connections}, "
-        "2 sync workers"
+        f"\n{args.rounds} rounds × {args.duration} s, wrk -t2 -c{args.connections} "
+        f"--timeout {TIMEOUT}s, {WORKERS} sync workers"
     )
     for db in args.db:
         basket = next(r["basket"] for r in rows if r["db"] == db and r["basket"])
-        print(f"{db}: shopper's basket {basket[0]} lines of {basket[1]} households")
+        print(
+            f"{db}: shopper's basket {basket[0]} lines of {basket[1]} households; "
+            f"cookies {', '.join(sorted(basket[2]))}"
+        )
     print(table(rows))
     print("\nreq/s per round:")
     for row in rows:
