@@ -4,7 +4,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -16,12 +25,93 @@ Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 ProductImage = get_model("catalogue", "ProductImage")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+Option = get_model("catalogue", "Option")
+ProductReview = get_model("reviews", "ProductReview")
 
 SORTS = {
     "newest": ("-date_created", "-id"),
     "price_asc": ("stockrecords__price", "id"),
     "price_desc": ("-stockrecords__price", "-id"),
 }
+
+
+def attribute_values_prefetch() -> Prefetch:
+    """Each product's attribute values with their attributes, in one query, where
+    Oscar's get_attribute_values() finds them (cards, product pages, basket
+    lines read them: unit, harvest date, delivery promise, fish facts).
+
+    Oscar's prefetch_attribute_values() takes three: it adds the multi-option
+    values and the product class's attributes, which no page of ours reads
+    (produce has no multi-option attribute; a value's option comes joined).
+    """
+    return Prefetch(
+        "attribute_values",
+        queryset=ProductAttributeValue.objects.select_related(
+            "attribute", "value_option"
+        ),
+        to_attr="_prefetched_attribute_values",
+    )
+
+
+def product_card_prefetches() -> list[Prefetch]:
+    """What a product card reads besides the product: its stock record with
+    the household, its photos in order, its attribute values (three queries)."""
+    return [
+        Prefetch(
+            "stockrecords",
+            queryset=StockRecord.objects.select_related("partner__household"),
+        ),
+        Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
+        attribute_values_prefetch(),
+    ]
+
+
+def product_cards_prefetch(products: Iterable) -> list:
+    """Products loaded elsewhere (Oscar's recently viewed), with what their cards
+    read: three queries however many."""
+    products = list(products)
+    prefetch_related_objects(products, "product_class", *product_card_prefetches())
+    return products
+
+
+def product_page_list() -> QuerySet:
+    """Products as their page shows them: its stock record with the household,
+    its organisation (the service contact) and its story page, photos,
+    attribute values, whether it takes options, its approved reviews counted and
+    whether a certificate is valid today, in five queries."""
+    household = "partner__household"
+    return (
+        Product.objects.select_related("product_class", "parent")
+        .prefetch_related(
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.select_related(
+                    f"{household}__organisation",
+                    f"{household}__photo",
+                    f"{household}__story_page",
+                ),
+            ),
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
+            attribute_values_prefetch(),
+        )
+        .annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("product_class"))
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            approved_reviews=Subquery(
+                ProductReview.objects.filter(
+                    product=OuterRef("pk"), status=ProductReview.APPROVED
+                )
+                .order_by()
+                .values("product")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            certified=Exists(certificate_list_valid().filter(product=OuterRef("pk"))),
+        )
+    )
 
 
 def product_list(
@@ -41,14 +131,7 @@ def product_list(
         Product.objects.browsable()
         .filter(stockrecords__partner__household__is_active=True)
         .select_related("product_class")
-        .prefetch_related(
-            Prefetch(
-                "stockrecords",
-                queryset=StockRecord.objects.select_related("partner__household"),
-            ),
-            Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
-        )
-        .prefetch_attribute_values()
+        .prefetch_related(*product_card_prefetches())
         .annotate(
             certified=Exists(certificate_list_valid().filter(product=OuterRef("pk")))
         )

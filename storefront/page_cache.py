@@ -64,6 +64,28 @@ def version_get() -> int:
     )
 
 
+def version_for_request(request) -> int:
+    """The version, read once per request."""
+    if not hasattr(request, "_public_version"):
+        request._public_version = version_get()
+    return request._public_version
+
+
+def fragment_get_or_set(request, name: str, compute):
+    """A piece of a public page shared by every visitor (the category menu, the
+    after-sales link), cached under the same version as whole pages and in the
+    request's language: any change to what public pages show, a household's
+    consent included, bumps the version and so retires it in every process."""
+    if request is None:
+        return compute()
+    key = f"fragment:{version_for_request(request)}:{get_language()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def version_bump() -> None:
     """Invalidate every cached page, once the current transaction commits."""
     # robust: a failure here must never surface in the request whose
@@ -128,7 +150,7 @@ class AnonymousPageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not is_cacheable(request):
             return None
-        request._page_cache_key = cache_key(request, version_get())
+        request._page_cache_key = cache_key(request, version_for_request(request))
         cached = cache.get(request._page_cache_key)
         if cached is None:
             return None

@@ -29,6 +29,19 @@ def product_household(product):
 
 
 @register.filter
+def with_card_data(products, request=None) -> list:
+    """Products (Oscar's recently viewed) with what their cards read: those the
+    product page loaded already (request.loaded_products), the others fetched
+    together."""
+    loaded = getattr(request, "loaded_products", {})
+    products = [loaded.get(product.pk, product) for product in products]
+    selectors.product_cards_prefetch(
+        [product for product in products if product.pk not in loaded]
+    )
+    return products
+
+
+@register.filter
 def product_attribute(product, code):
     """One attribute's value (unit, origin village, harvest date) or ''."""
     return selectors.product_attribute_value(product, code)

@@ -48,18 +48,21 @@ def organisation_service_list(*, partner_ids) -> list[Organisation]:
     """The organisations selling for these partners (households) that give buyers a
     service contact: each once, in the order of its first partner."""
     partner_ids = list(dict.fromkeys(partner_ids))
-    households = (
-        Household.objects.filter(partner_id__in=partner_ids)
-        .exclude(organisation__service_phone="", organisation__service_wechat="")
-        .select_related("organisation")
+    households = Household.objects.filter(partner_id__in=partner_ids).select_related(
+        "organisation"
     )
-    by_partner = {
-        household.partner_id: household.organisation for household in households
-    }
+    by_partner = {household.partner_id: household for household in households}
+    return organisation_service_list_of(
+        households=[by_partner[pk] for pk in partner_ids if pk in by_partner]
+    )
+
+
+def organisation_service_list_of(*, households) -> list[Organisation]:
+    """The same for households already loaded with their organisation."""
     organisations: dict[int, Organisation] = {}
-    for partner_id in partner_ids:
-        if partner_id in by_partner:
-            organisation = by_partner[partner_id]
+    for household in households:
+        organisation = household.organisation
+        if organisation.service_phone or organisation.service_wechat:
             organisations.setdefault(organisation.pk, organisation)
     return list(organisations.values())
 
