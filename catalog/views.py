@@ -169,7 +169,8 @@ class ProductDetailView(oscar_views.ProductDetailView):
             return self.object
         pk = int(self.kwargs["pk"])
         viewed = [
-            id_ for id_ in CustomerHistoryManager.extract(self.request)
+            id_
+            for id_ in CustomerHistoryManager.extract(self.request)
             if isinstance(id_, int)
         ][-RECENTLY_VIEWED_SHOWN - 1 :]
         products = {

@@ -2,6 +2,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -18,6 +19,8 @@ from sellers.households.selectors import (
 )
 from sellers.models import MemberRole
 from sellers.public import household_withheld_terms, text_names
+
+from .page_cache import fragment_get_or_set
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -45,7 +48,39 @@ class StoryBlock(blocks.StreamBlock):
     quote = blocks.BlockQuoteBlock(label=_("Quote"))
 
 
-class HomePage(Page):
+class RoutedPage:
+    """Our pages route a request in one query a level, not two: a page the
+    path passes through is routed as its specific class without loading its own
+    fields (its children are found by its path alone). The page served reads
+    its view restrictions (and its ancestors') from the public pages' cache,
+    which a changed restriction, page or move invalidates."""
+
+    def route(self, request, path_components):
+        if not path_components:
+            # Wagtail's on_serve_page hook asks the served page for its
+            # restrictions without the request; the cache is per request.
+            self._routed_request = request
+            return super().route(request, path_components)
+        child_slug, *remaining = path_components
+        try:
+            subpage = self.get_children().get(slug=child_slug)
+        except Page.DoesNotExist:
+            raise Http404 from None
+        subpage._cached_parent_obj = self
+        subpage = subpage.specific_deferred if remaining else subpage.specific
+        return subpage.route(request, remaining)
+
+    def get_view_restrictions(self):
+        find = super().get_view_restrictions
+        request = getattr(self, "_routed_request", None)
+        if request is None:
+            return find()
+        return fragment_get_or_set(
+            request, f"view-restrictions:{self.pk}", lambda: list(find())
+        )
+
+
+class HomePage(RoutedPage, Page):
     """The front page: featured households and their produce."""
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -70,11 +105,19 @@ class HomePage(Page):
         context["products"] = product_list_for_households(
             households=[story.household for story in stories], limit=8
         )
-        context["household_index"] = HouseholdIndexPage.objects.live().first()
+        context["household_index_url"] = fragment_get_or_set(
+            request, "household-index-url", household_index_url
+        )
         return context
 
 
-class HouseholdIndexPage(Page):
+def household_index_url() -> str:
+    """Where the households' stories are listed ('' while unpublished)."""
+    index = HouseholdIndexPage.objects.live().first()
+    return (index.get_url() or "") if index is not None else ""
+
+
+class HouseholdIndexPage(RoutedPage, Page):
     """All households' stories, filterable by town and village."""
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -86,6 +129,22 @@ class HouseholdIndexPage(Page):
 
     class Meta:
         verbose_name = _("household index page")
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        # Its children are stories: one query finds the story and its household.
+        child_slug, *remaining = path_components
+        story = (
+            HouseholdStoryPage.objects.child_of(self)
+            .select_related("household")
+            .filter(slug=child_slug)
+            .first()
+        )
+        if story is None:
+            raise Http404
+        story._cached_parent_obj = self
+        return story.route(request, remaining)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -116,7 +175,7 @@ class HouseholdIndexPage(Page):
         return context
 
 
-class HouseholdStoryPage(Page):
+class HouseholdStoryPage(RoutedPage, Page):
     """One household's story, beside its live products from the catalogue."""
 
     household = models.OneToOneField(
@@ -183,7 +242,7 @@ class HouseholdStoryPage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(RoutedPage, Page):
     """A plain page: about us, how the money flows, contact."""
 
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
@@ -195,7 +254,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class AfterSalesPage(Page):
+class AfterSalesPage(RoutedPage, Page):
     """The store's after-sales policy (returns, spoiled produce, whom to ask),
     linked from the footer, product pages and order pages."""
 

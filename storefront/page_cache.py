@@ -12,6 +12,7 @@ import hashlib
 import re
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -21,8 +22,6 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
-
-from .models import PublicVersion
 
 CACHE_SECONDS = 300
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -58,9 +57,15 @@ HARMLESS_COOKIES = {
 }
 
 
+def _version_model():
+    # Through the registry: the page models cache fragments through this module.
+    return apps.get_model("storefront", "PublicVersion")
+
+
 def version_get() -> int:
     return (
-        PublicVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        _version_model().objects.filter(pk=1).values_list("value", flat=True).first()
+        or 0
     )
 
 
@@ -97,6 +102,7 @@ def _increment() -> None:
     # Time-based, so that a database restored from a backup never reuses a
     # version that cached pages were stored under.
     now = time.time_ns() // 1000
+    PublicVersion = _version_model()
     if not PublicVersion.objects.filter(pk=1).update(
         value=Greatest(F("value") + 1, Value(now))
     ):

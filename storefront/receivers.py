@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
@@ -27,6 +27,7 @@ SHOWN_ON_PUBLIC_PAGES = [
     Organisation,  # its service contact, on product pages
     get_image_model(),
     get_model("catalogue", "ProductCertificate"),
+    PageViewRestriction,  # cached with the pages they restrict
 ]
 
 
