@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.signing import BadSignature, Signer
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Sum, prefetch_related_objects
 from django.utils.functional import SimpleLazyObject, empty
 from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
 from oscar.core.loading import get_model
+
+from catalog.selectors import attribute_values_prefetch
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -14,8 +16,8 @@ Line = get_model("basket", "Line")
 
 
 class BasketMiddleware(OscarBasketMiddleware):
-    """Each line's product class, attribute values and stock records come with
-    the lines.
+    """Each line's product class, attribute values, stock records and household
+    come with the lines.
 
     Oscar's lines query leaves them out, and its pricing strategy reads the
     class and stock records per line (three queries a line on every basket and
@@ -26,14 +28,14 @@ class BasketMiddleware(OscarBasketMiddleware):
         basket = super().get_basket(request)
         if basket.id and basket._lines is None:
             basket._lines = (
-                basket.lines.select_related("stockrecord__partner")
+                basket.lines.select_related("stockrecord__partner__household__photo")
                 .prefetch_related(
                     "attributes",
                     Prefetch(
                         "product",
                         queryset=Product.objects.select_related(
                             "product_class"
-                        ).prefetch_attribute_values(),
+                        ).prefetch_related(attribute_values_prefetch()),
                     ),
                     "product__images",
                     Prefetch(
@@ -42,6 +44,11 @@ class BasketMiddleware(OscarBasketMiddleware):
                 )
                 .order_by("pk")
             )
+            # Fetched now, so that Oscar's count of the lines (is the basket
+            # empty?) does not ask the database apart; its offers read the
+            # vouchers twice a page (applied, then the upsell messages).
+            basket._lines._fetch_all()
+            prefetch_related_objects([basket], "vouchers")
         return basket
 
 
@@ -66,7 +73,14 @@ def basket_item_count(request) -> int:
         # A signed-in buyer with a cookie basket to merge: only Oscar's full
         # load merges it (and says so).
         return basket.num_items
-    return lines.aggregate(count=Sum("quantity"))["count"] or 0
+    count = lines.aggregate(count=Sum("quantity"))["count"] or 0
+    cookie_key = settings.OSCAR_BASKET_COOKIE_OPEN
+    if not count and cookie_key in request.COOKIES:
+        # Its basket became an order, or is empty or forged: drop the cookie as
+        # Oscar's load would, so that the visitor gets cached pages again
+        # (Oscar sets a new one with the next line).
+        request.cookies_to_delete.append(cookie_key)
+    return count
 
 
 def _open_basket_lines(request):

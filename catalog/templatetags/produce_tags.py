@@ -9,12 +9,15 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
 
 from catalog import selectors
 from catalog.models import FishState
 from catalog.services import PRODUCE_ATTRIBUTES, PRODUCE_CLASS_LABEL
 from sellers.fulfilment.selectors import order_household_shares
 from sellers.households.selectors import household_for_partner_ids
+
+Partner = get_model("partner", "Partner")
 
 register = template.Library()
 
@@ -111,9 +114,16 @@ def product_class_label(product_class) -> str:
 def forms_by_household(formset):
     """Basket line forms grouped by the household that packs them, in basket order."""
     forms = list(formset)
-    households = household_for_partner_ids(
-        partner_ids=[form.instance.stockrecord.partner_id for form in forms]
-    )
+    partners = [form.instance.stockrecord.partner for form in forms]
+    if all(Partner.household.is_cached(partner) for partner in partners):
+        # The basket's lines come with their households (storefront's middleware).
+        households = {
+            partner.pk: getattr(partner, "household", None) for partner in partners
+        }
+    else:
+        households = household_for_partner_ids(
+            partner_ids=[partner.pk for partner in partners]
+        )
     groups: dict = {}
     for form in forms:
         household = households.get(form.instance.stockrecord.partner_id)

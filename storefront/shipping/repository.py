@@ -9,4 +9,8 @@ class Repository(repository.Repository):
     """Delivery per household parcel, then every open community pickup point."""
 
     def get_available_shipping_methods(self, basket, shipping_addr=None, **kwargs):
-        return [ParcelDelivery(), *(PickupAtPoint(p) for p in pickup_point_list())]
+        # Oscar asks more than once a page (the basket's default method, the
+        # charges): the basket of the request keeps the list.
+        if not hasattr(basket, "_pickup_points"):
+            basket._pickup_points = pickup_point_list()
+        return [ParcelDelivery(), *(PickupAtPoint(p) for p in basket._pickup_points)]
