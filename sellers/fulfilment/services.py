@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -173,6 +174,43 @@ def parcel_mark_delivered(*, parcel: Parcel, acting_user) -> Parcel:
         context=parcel_context(parcel),
     )
     return parcel
+
+
+def unpaid_cancel_reason() -> str:
+    """Why an order's parcels were cancelled when it expired unpaid, in the
+    store's language (the reason is stored, as a social worker's is)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Not paid in time")
+
+
+@transaction.atomic
+def order_parcels_release(*, order) -> list[Parcel]:
+    """Cancel the parcels of an order released unpaid; the parcels cancelled.
+
+    Nothing was paid: nothing is refunded, debited or told to anybody (its
+    households were never asked to pack it). A parcel already credited is
+    left to parcel_cancel, which refunds it. Safe to call again.
+    """
+    reason = unpaid_cancel_reason()
+    parcels = list(
+        Parcel.objects.filter(order=order, status=ParcelStatus.TO_PACK)
+        .exclude(ledger_entries__kind=EntryKind.SALE)
+        .order_by("pk")
+    )
+    cancelled = []
+    for parcel in parcels:
+        moved = Parcel.objects.filter(pk=parcel.pk, status=ParcelStatus.TO_PACK).update(
+            status=ParcelStatus.CANCELLED, cancel_reason=reason, updated_at=clock.now()
+        )
+        if moved:
+            ParcelEvent.objects.create(
+                parcel=parcel,
+                status=ParcelStatus.CANCELLED,
+                note=reason,
+                refunded=Decimal("0.00"),
+            )
+            cancelled.append(parcel)
+    return cancelled
 
 
 def refund_backend() -> Callable[..., str]:

@@ -298,8 +298,10 @@ def payment_settle(*, order_number: str, intent_id: str) -> str:
 
 
 def order_release(*, order_number: str) -> str:
-    """Cancel an unpaid order and put its stock back (once: only a pending
-    order is released, under its row lock); the order's status after."""
+    """Cancel an unpaid order, its parcels, and put its stock back (once: only
+    a pending order is released, under its row lock); the order's status after."""
+    from sellers.fulfilment.services import order_parcels_release
+
     with transaction.atomic():
         order = _orders().select_for_update().filter(number=order_number).first()
         if order is None:
@@ -320,6 +322,8 @@ def order_release(*, order_number: str) -> str:
                     stockrecord_id=line.stockrecord_id, quantity=line.quantity
                 )
         order.set_status(OrderStatus.CANCELLED)
+        # Its households were never asked to pack: their parcels go too.
+        order_parcels_release(order=order)
         StripePayment.objects.filter(order_number=order_number).exclude(
             status=PaymentStatus.SUCCEEDED
         ).update(status=PaymentStatus.CANCELED, attempt=F("attempt") + 1)
