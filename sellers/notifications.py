@@ -89,7 +89,10 @@ def notify(*, event: str, recipients: list[Recipient], context: dict) -> None:
 # SMS. A provider sends a template it has approved (Alibaba Cloud: a template
 # code per event) filled with named parameters; the local sink renders our
 # copy of each template, sellers/notices/<event>_sms.txt, with the same
-# parameters. Parameters carry no household's protected data and no link.
+# parameters. Parameters carry no household's protected data and no link:
+# the receipt's link to the buyer's own order is a path, after the site's
+# address written in the approved template (the only form of link Alibaba
+# Cloud approves), and in our copy after `site_url`.
 
 
 def _order_params(context: dict) -> dict:
@@ -115,6 +118,11 @@ SMS_PARAMS: dict[str, Callable[[dict], dict]] = {
     "parcel_delivered": _buyer_params,
     "parcel_cancelled": lambda c: {**_buyer_params(c), "amount": c["refunded"]},
     "parcel_refunded": lambda c: {**_buyer_params(c), "amount": c["refunded"]},
+    "order_receipt": lambda c: {
+        **_buyer_params(c),
+        "amount": c["order"].total_incl_tax,
+        "path": c["status_path"].removeprefix("/"),
+    },
 }
 
 
@@ -144,7 +152,10 @@ class SmsChannel:
             return False
         params = {name: str(value) for name, value in params_of(context).items()}
         with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            text = render_to_string(f"sellers/notices/{event}_sms.txt", params)
+            text = render_to_string(
+                f"sellers/notices/{event}_sms.txt",
+                {**params, "site_url": settings.WAGTAILADMIN_BASE_URL},
+            )
         sms_provider().send(
             phone=recipient.phone, event=event, params=params, text=text.strip()
         )

@@ -2,7 +2,10 @@
 released order's lines back in a basket."""
 
 from django.http import Http404
+from django.urls import reverse
 from oscar.core.loading import get_model
+
+from storefront.accounts.lookup import signed_order_path
 
 Order = get_model("order", "Order")
 
@@ -16,6 +19,14 @@ def order_remember(*, request, order) -> None:
     number = str(order.number)  # Oscar's generator gives an int
     if number not in numbers:
         request.session[SESSION_KEY] = [*numbers[-19:], number]
+
+
+def order_status_path(order) -> str:
+    """Where the buyer follows his order: his account's order page if he has an
+    account, else its signed link (it opens the order, no questions)."""
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return signed_order_path(order)
 
 
 def order_for_buyer(*, request, number: str, token: str = ""):

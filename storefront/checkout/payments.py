@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from .models import PaymentStatus, StripePayment
+from .receipts import receipt_schedule
 from .refunds import payment_refund_whole
 from .statuses import OrderStatus
 from .stock import stock_release
@@ -249,9 +250,10 @@ def payment_refresh(*, order_number: str) -> PayAnswer:
 
 @transaction.atomic
 def order_mark_paid(*, order_number: str) -> bool:
-    """Move the order to Paid once Stripe says the money was taken, and credit
-    its households (once, however often and however concurrently this is
-    called: the order's row is locked). False for a cancelled or missing order.
+    """Move the order to Paid once Stripe says the money was taken, credit its
+    households and send its receipt (once, however often and however
+    concurrently this is called: the order's row is locked, the receipt
+    claimed). False for a cancelled or missing order.
     """
     from sellers.ledger.services import order_credit_households
 
@@ -264,6 +266,8 @@ def order_mark_paid(*, order_number: str) -> bool:
     ):
         order.set_status(OrderStatus.PAID)
     order_credit_households(order=order)
+    # Whichever route got here first: the receipt goes once, after the commit.
+    receipt_schedule(order_number=order_number)
     return True
 
 

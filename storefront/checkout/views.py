@@ -24,7 +24,7 @@ from oscar.core.loading import get_model
 
 from sellers.fulfilment.selectors import basket_parcels
 
-from . import payments, regions, stripe_api, webhooks
+from . import payments, receipts, regions, stripe_api, webhooks
 from .mixins import OrderPlacementMixin
 from .models import PaymentStatus, StripePayment
 from .orders import order_basket_refill, order_for_buyer, order_remember
@@ -101,28 +101,7 @@ def order_pay_url(order) -> str:
     return reverse("checkout:order-pay", args=[order.number])
 
 
-class ReceiptMixin:
-    """The order's receipt e-mail (the impact receipt), sent once it is paid."""
-
-    def send_order_placed_email(self, order):
-        if not order.email:
-            return  # a guest known by his mobile number only
-        # A mail server that is down must not turn a paid order into an error
-        # page (the receipt stays on the order page).
-        try:
-            super().send_order_placed_email(order)
-        except Exception:
-            logger.exception("Order #%s: the receipt e-mail was not sent", order.number)
-
-    def send_receipt_once(self, order):
-        claimed = StripePayment.objects.filter(
-            order_number=order.number, receipt_sent_at__isnull=True
-        ).update(receipt_sent_at=timezone.now())
-        if claimed:
-            self.send_order_placed_email(order)
-
-
-class PaymentDetailsView(ReceiptMixin, PaymentContextMixin, views.PaymentDetailsView):
+class PaymentDetailsView(PaymentContextMixin, views.PaymentDetailsView):
     """Review the order parcel by parcel and submit it: it is placed awaiting
     payment, its stock held, and the buyer pays it on its pay page.
 
@@ -152,7 +131,7 @@ class PaymentDetailsView(ReceiptMixin, PaymentContextMixin, views.PaymentDetails
 
     def handle_successful_order(self, order):
         # Oscar's, but to the pay page and without the receipt e-mail, which
-        # waits for the payment (ThankYouView sends it).
+        # waits for the payment (receipts: sent once it is paid).
         self.remember_placed(order)
         response = redirect(order_pay_url(order))
         self.send_signal(self.request, response, order)
@@ -167,9 +146,10 @@ class PaymentDetailsView(ReceiptMixin, PaymentContextMixin, views.PaymentDetails
         return OrderStatus.PENDING
 
 
-class ThankYouView(ReceiptMixin, OrderPlacementMixin, views.ThankYouView):
+class ThankYouView(OrderPlacementMixin, views.ThankYouView):
     """Oscar's thank-you page, for a paid order (an order awaiting payment goes
-    to its pay page); the receipt e-mail goes on the first visit."""
+    to its pay page). Its receipt went when it was marked paid; if that
+    failed, the visit sends it."""
 
     def get(self, request, *args, **kwargs):
         order = self.get_object()
@@ -177,7 +157,7 @@ class ThankYouView(ReceiptMixin, OrderPlacementMixin, views.ThankYouView):
             if order.status == OrderStatus.PENDING:
                 return redirect(order_pay_url(order))
             if order.status == OrderStatus.PAID:
-                self.send_receipt_once(order)
+                receipts.receipt_enqueue(order_number=order.number)
         return super().get(request, *args, **kwargs)
 
 

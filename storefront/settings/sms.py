@@ -16,6 +16,7 @@ BANGFU_SMS_TEMPLATES = {
         "parcel_delivered",
         "parcel_cancelled",
         "parcel_refunded",
+        "order_receipt",
     )
 }
 ALIBABA_SMS_ACCESS_KEY_ID = env("ALIBABA_SMS_ACCESS_KEY_ID", "")

@@ -4,7 +4,7 @@ from django.utils.http import urlencode
 
 from sellers.fulfilment.carriers import tracking_url as carrier_tracking_url
 from sellers.fulfilment.selectors import order_parcel_list
-from storefront.accounts.lookup import signed_order_path
+from storefront.checkout import orders
 from storefront.checkout.statuses import OrderStatus
 from storefront.checkout.tracking import ParcelStage
 from storefront.checkout.tracking import parcel_stage as _parcel_stage
@@ -14,11 +14,8 @@ register = template.Library()
 
 @register.filter
 def order_status_path(order) -> str:
-    """Where the buyer follows his order: his account's order page if he has an
-    account, else its signed link (it opens the order, no questions)."""
-    if order.user_id:
-        return reverse("customer:order", kwargs={"order_number": order.number})
-    return signed_order_path(order)
+    """Where the buyer follows his order (checkout.orders.order_status_path)."""
+    return orders.order_status_path(order)
 
 
 @register.filter

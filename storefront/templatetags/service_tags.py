@@ -36,12 +36,14 @@ def service_contacts(*, product=None, order=None, parcel=None) -> list:
 
 
 @register.inclusion_tag("includes/service_contact.html", takes_context=True)
-def service_contact(context, *, product=None, order=None, request=None) -> dict:
-    """The customer-service box of a product or an order; given the request (an
-    e-mail's), its policy link is a full address."""
+def service_contact(
+    context, *, product=None, order=None, request=None, base=""
+) -> dict:
+    """The customer-service box of a product or an order; given the request or
+    the site's address (an e-mail's), its policy link is a full address."""
     return {
         "contacts": service_contacts(product=product, order=order),
-        "policy": after_sales_url(context, request=request),
+        "policy": after_sales_url(context, request=request, base=base),
     }
 
 

@@ -7,10 +7,9 @@ import itertools
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.files.images import ImageFile
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from wagtail.images import get_image_model
 
@@ -18,7 +17,7 @@ from sellers.consent.services import consent_withdraw
 from sellers.fulfilment.services import parcel_mark_shipped
 from sellers.models import SCOPE_NEEDED, ConsentScope, DisplayLevel
 from sellers.public import NAMED_LEVELS
-from storefront.checkout.views import PaymentDetailsView
+from storefront.checkout.receipts import receipt_send
 from tests import factories
 from tests.consent.helpers import jpeg
 from tests.sellers import helpers
@@ -116,10 +115,7 @@ def render_buyer_views(order, django_capture_on_commit_callbacks):
     """The e-mails a buyer gets: the receipt, and a parcel's notice (each
     time of another order, as a parcel is shipped once). {kind: text}"""
     mail.outbox.clear()
-    view = PaymentDetailsView()
-    view.request = RequestFactory().get("/")
-    view.request.user = AnonymousUser()
-    view.send_order_placed_email(order)
+    receipt_send(order=order)
     with django_capture_on_commit_callbacks(execute=True):
         parcel_mark_shipped(
             parcel=order.parcels.get(),

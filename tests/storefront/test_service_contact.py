@@ -151,8 +151,9 @@ def test_a_changed_contact_reaches_the_cached_product_page(client, policy):
 
 @pytest.mark.usefixtures("stripe_settings")
 def test_receipt_page_and_order_placed_email_show_each_organisation_once(
-    client, policy
+    client, policy, settings
 ):
+    settings.WAGTAILADMIN_BASE_URL = "https://bangfu.example"
     # given: three products of two organisations
     hongling = factories.OrganisationFactory(**HONGLING)
     xingfu = factories.OrganisationFactory(**XINGFU)
@@ -175,13 +176,13 @@ def test_receipt_page_and_order_placed_email_show_each_organisation_once(
     email_html = email.alternatives[0][0]
     assert service_box(email_html) == (
         both[0],
-        [*both[1][:2], "http://testserver/after-sales/"],
+        [*both[1][:2], "https://bangfu.example/after-sales/"],
     )
     assert email.body.endswith(
         "\n\n"
         + HONGLING_TEXT
         + "\n客服: 幸福社工站\n电话: +86 139 0000 2222\n"
-        + "售后说明: http://testserver/after-sales/\n"
+        + "售后说明: https://bangfu.example/after-sales/\n"
     )
 
 
