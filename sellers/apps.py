@@ -8,3 +8,6 @@ class SellersConfig(AppConfig):
     name = "sellers"
     verbose_name = _("Households and organisations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

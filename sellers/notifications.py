@@ -182,6 +182,21 @@ class AlibabaSms:
     store runs without it where the sink is used.
     """
 
+    @classmethod
+    def missing_settings(cls, *, events: list[str]) -> list[str]:
+        """The settings it needs to send these events and lacks, by the names
+        of their environment variables (sellers.checks)."""
+        needed = {
+            "ALIBABA_SMS_ACCESS_KEY_ID": settings.ALIBABA_SMS_ACCESS_KEY_ID,
+            "ALIBABA_SMS_ACCESS_KEY_SECRET": settings.ALIBABA_SMS_ACCESS_KEY_SECRET,
+            "BANGFU_SMS_SIGN_NAME": settings.BANGFU_SMS_SIGN_NAME,
+        }
+        for event in events:
+            needed[f"ALIBABA_SMS_TEMPLATE_{event.upper()}"] = (
+                settings.BANGFU_SMS_TEMPLATES.get(event, "")
+            )
+        return [name for name, value in needed.items() if not value.strip()]
+
     def send(self, *, phone: str, event: str, params: dict, text: str) -> None:
         template = settings.BANGFU_SMS_TEMPLATES.get(event, "")
         if not (

@@ -11,7 +11,8 @@ STRIPE_SECRET_KEY = os.environ["STRIPE_SECRET_KEY"]
 STRIPE_PUBLISHABLE_KEY = os.environ["STRIPE_PUBLISHABLE_KEY"]
 STRIPE_WEBHOOK_SECRET = os.environ["STRIPE_WEBHOOK_SECRET"]
 # Texts go to Alibaba Cloud SMS unless told otherwise; its keys and templates
-# come from the environment (base.py), and a notice it cannot send is logged.
+# come from the environment (sms.py): `check --deploy` fails without any of
+# them (sellers/checks.py), and a notice it cannot send is logged.
 BANGFU_SMS_BACKEND = env("BANGFU_SMS_BACKEND", "sellers.notifications.AlibabaSms")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 

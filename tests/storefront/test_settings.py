@@ -15,6 +15,20 @@ PRODUCTION_ENV = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_not_real",
     "STRIPE_WEBHOOK_SECRET": "whsec_not_real",
 }
+SMS_EVENTS = (
+    "SMS_CODE",
+    "PARCEL_NEW",
+    "PARCEL_SHIPPED",
+    "PARCEL_DELIVERED",
+    "PARCEL_CANCELLED",
+    "PARCEL_REFUNDED",
+    "ORDER_RECEIPT",
+)
+PRODUCTION_SMS_ENV = {
+    "ALIBABA_SMS_ACCESS_KEY_ID": "LTAI-not-real",
+    "ALIBABA_SMS_ACCESS_KEY_SECRET": "not-real",
+    **{f"ALIBABA_SMS_TEMPLATE_{event}": "SMS_000000" for event in SMS_EVENTS},
+}
 
 
 def manage(*args, env):
@@ -39,10 +53,34 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_passes_the_deployment_checklist():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=PRODUCTION_ENV | PRODUCTION_SMS_ENV,
+    )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_its_sms_keys_fails_the_deployment_checklist():
+    env = PRODUCTION_ENV | {
+        k: v
+        for k, v in PRODUCTION_SMS_ENV.items()
+        if k
+        not in ("ALIBABA_SMS_ACCESS_KEY_SECRET", "ALIBABA_SMS_TEMPLATE_ORDER_RECEIPT")
+    }
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode == 1
+    assert (
+        "?: (sellers.E002) AlibabaSms sends the store's texts, but "
+        "ALIBABA_SMS_ACCESS_KEY_SECRET, ALIBABA_SMS_TEMPLATE_ORDER_RECEIPT are not "
+        "set: no text could be sent.\n"
+    ) in result.stderr
 
 
 def test_database_url_selects_postgresql():
