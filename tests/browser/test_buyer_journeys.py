@@ -116,7 +116,7 @@ def place_as_guest(wechat, store, mobile="13912345678"):
     fill_basket(wechat, store)
     wechat.goto(store.base + "/shop/basket/")
     store.audit_checkout(wechat, "basket")
-    wechat.get_by_role("link", name="进行结算").click()
+    wechat.get_by_role("link", name="去结算").click()
     wechat.wait_for_url("**/shop/checkout/")
     store.audit_checkout(wechat, "mobile number")
     wechat.get_by_label("手机号码").fill(mobile)

@@ -43,7 +43,7 @@ def fill_checkout(phone, base, fish, eggs):
         phone.get_by_role("button", name="加入购物车", exact=True).click()
         phone.wait_for_load_state()
     phone.goto(base + "/shop/basket/")
-    phone.get_by_role("link", name="进行结算").click()
+    phone.get_by_role("link", name="去结算").click()
     phone.get_by_label("我的电子邮件地址").fill("buyer@example.com")
     phone.get_by_role("button", name="继续").click()
     phone.get_by_label("省份").select_option(label="重庆市")
