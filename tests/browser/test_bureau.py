@@ -33,7 +33,7 @@ def watch_csp(page) -> list[str]:
 
 
 def test_the_bureau_reads_prints_and_downloads_the_month(live_server, chromium):
-    # given: this month's sales of 罗大哥 and 王阿姨, and a bureau officer
+    # given: today's sales of 罗大哥 and 王阿姨, and a bureau officer
     (fish, eggs, _bacon), _households, _workers = helpers.two_caseloads()
     helpers.paid_order((fish, 2), (eggs, 1))
     officer = get_user_model().objects.create_user(
@@ -53,8 +53,14 @@ def test_the_bureau_reads_prints_and_downloads_the_month(live_server, chromium):
     page.locator("#id_login-password").fill("pw-1")
     page.locator("button[name=login_submit]").click()
     page.wait_for_url(base + "/workspace/bureau/")
+    # the last five weeks: a bar a week, whatever day of the month it is
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=34)
+    page.goto(
+        f"{base}/workspace/bureau/?period=custom&start={start:%Y-%m-%d}&end={today:%Y-%m-%d}"
+    )
 
-    # then: the figures, a chart with this month's income, every table
+    # then: the figures, a chart with the weeks' income, every table
     summary = page.locator(".summary").inner_text()
     assert "¥95.00" in summary  # ¥30 + ¥10 delivery, ¥45 + ¥10
     assert page.locator("svg.bars rect").count() >= 4

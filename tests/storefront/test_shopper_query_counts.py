@@ -147,7 +147,7 @@ def test_the_product_page_shows_what_the_shopper_viewed_before(shop, shopper):
     html = shopper.get(products[0][0].get_absolute_url()).content.decode()
 
     # then: their cards, loaded with the product (no card of their own queries)
-    viewed = html.split("猜你喜欢")[1]  # Oscar's "Products you recently viewed"
+    viewed = html.split("最近看过")[1]  # "Products you recently viewed"
     assert [
         product.get_title() in viewed for product in (products[1][0], products[2][0])
     ] == [True, True]
