@@ -20,7 +20,7 @@ from sellers.households.selectors import (
 from sellers.models import MemberRole
 from sellers.public import household_withheld_terms, text_names
 
-from .page_cache import fragment_get_or_set
+from .page_cache import fragment_get_or_set, page_restricted_mark
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -53,7 +53,8 @@ class RoutedPage:
     path passes through is routed as its specific class without loading its own
     fields (its children are found by its path alone). The page served reads
     its view restrictions (and its ancestors') from the public pages' cache,
-    which a changed restriction, page or move invalidates."""
+    which a changed restriction, page or move invalidates; a restricted page is
+    never shared from that cache."""
 
     def route(self, request, path_components):
         if not path_components:
@@ -75,9 +76,12 @@ class RoutedPage:
         request = getattr(self, "_routed_request", None)
         if request is None:
             return find()
-        return fragment_get_or_set(
+        restrictions = fragment_get_or_set(
             request, f"view-restrictions:{self.pk}", lambda: list(find())
         )
+        if restrictions:
+            page_restricted_mark(request)
+        return restrictions
 
 
 class HomePage(RoutedPage, Page):

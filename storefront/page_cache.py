@@ -1,11 +1,17 @@
-"""Whole-page cache for visitors who are anonymous and have an empty basket.
+"""Whole-page cache of the public pages, shared by visitors and shoppers.
 
-Most visitors arrive from a WeChat or Douyin link with no cookies: for them the
-catalogue, product, story and home pages are the same for everyone but for the
-CSRF token of the add-to-basket forms. Those pages are cached per URL and
-language under a version that every change to what they show increments
-(receivers in storefront/receivers.py), and each visitor's own CSRF token is
-put back into the forms on the way out.
+Most visitors arrive from a WeChat or Douyin link with no cookies, and everyone
+about to buy has a session and a basket; the catalogue, product, story and home
+pages are the same for all of them but for a few small parts. Those pages are
+cached per URL and language under a version that every change to what they
+show increments (receivers in storefront/receivers.py). On the way out each
+response gets its visitor's own CSRF token and CSP nonce, and its personal
+regions (basket count, account links, messages, recently viewed products;
+storefront/personal.py) rendered for its request.
+
+Not shared: signed-in users' product pages (wish lists, stock alerts and
+reviews there depend on the user), pages behind a Wagtail view restriction,
+and any response but a plain 200.
 """
 
 import hashlib
@@ -22,6 +28,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
+from oscar.apps.customer.history import CustomerHistoryManager
+
+from storefront.personal import regions_empty, regions_fill
 
 CACHE_SECONDS = 300
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -37,24 +46,19 @@ CACHEABLE_VIEWS = {
     "catalogue:detail",
     "wagtail_serve",
 }
-# Any of these cookies means the page may differ for this visitor: a session
-# (signed in, or messages), a basket, or flash messages.
+# Cookies that make a visitor a shopper: a session (signed in, or messages),
+# a basket, flash messages, products viewed. Their pages differ only in the
+# personal regions.
 PERSONAL_COOKIES = {
     settings.SESSION_COOKIE_NAME,
     settings.OSCAR_BASKET_COOKIE_OPEN,
     "messages",
-}
-# The product page lists the visitor's recently viewed products.
-PERSONAL_COOKIES_BY_VIEW = {
-    "catalogue:detail": {settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME},
-}
-# Cookies a cacheable response may set: the CSRF cookie (each visitor gets his
-# own token on the way out) and the recently-viewed list, which a cache hit
-# does not update.
-HARMLESS_COOKIES = {
-    settings.CSRF_COOKIE_NAME,
     settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME,
 }
+# Cookies a response stored in the cache may set: the CSRF cookie (each visitor
+# gets his own token on the way out) and the shopper's own cookies, which
+# only the regions show.
+HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, *PERSONAL_COOKIES}
 
 
 def _version_model():
@@ -112,29 +116,55 @@ def _increment() -> None:
 # The query parameters pages understand; any other makes the request uncached,
 # so made-up URLs cannot fill the cache.
 KNOWN_PARAMETERS = {"q", "sort", "page", "town", "village"}
+# What WeChat appends to every link shared in a chat or in Moments: the page is
+# the same with or without it, so it is left out of the key (with only these
+# values: nothing else a link carries is echoed into a shared page).
+WECHAT_PARAMETERS = {
+    "from": {"singlemessage", "groupmessage", "timeline"},
+    "isappinstalled": {"0", "1"},
+}
+
+
+def _wechat_parameter(request, name: str) -> bool:
+    values = WECHAT_PARAMETERS.get(name)
+    return values is not None and set(request.GET.getlist(name)) <= values
 
 
 def is_cacheable(request) -> bool:
     match = request.resolver_match
     if request.method != "GET" or match is None:
         return False
-    if not request.GET.keys() <= KNOWN_PARAMETERS:
+    if not all(
+        name in KNOWN_PARAMETERS or _wechat_parameter(request, name)
+        for name in request.GET
+    ):
         return False
     if match.view_name not in CACHEABLE_VIEWS:
         return False
-    personal = PERSONAL_COOKIES | PERSONAL_COOKIES_BY_VIEW.get(match.view_name, set())
-    return not personal & request.COOKIES.keys()
+    if not PERSONAL_COOKIES & request.COOKIES.keys():
+        return True
+    # A shopper: only a signed-in user's product page differs outside the
+    # regions (Oscar's wish lists, stock alert and review links).
+    return not (match.view_name == "catalogue:detail" and request.user.is_authenticated)
+
+
+def page_restricted_mark(request) -> None:
+    """The page served is behind a view restriction (a password, signed-in
+    users or groups): its response is for this visitor only."""
+    request._page_restricted = True
 
 
 def cache_key(request, version: int) -> str:
-    query = sorted((k, request.GET.get(k)) for k in request.GET)
+    query = sorted(
+        (k, request.GET.get(k)) for k in request.GET if k in KNOWN_PARAMETERS
+    )
     path = hashlib.sha1(f"{request.path}?{query}".encode()).hexdigest()
     # The day is part of the key: a certificate's badge must go when it expires.
     return f"page:{version}:{timezone.localdate()}:{get_language()}:{path}"
 
 
 class AnonymousPageCacheMiddleware:
-    """Serve and store whole public pages for cookie-less visitors."""
+    """Serve and store whole public pages for visitors and shoppers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -146,10 +176,12 @@ class AnonymousPageCacheMiddleware:
             key
             and response.status_code == 200
             and not response.streaming
+            and not getattr(request, "_page_restricted", False)
             and response.cookies.keys() <= HARMLESS_COOKIES
         ):
             content = CSRF_VALUE.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)
             content = NONCE_VALUE.sub(rb"\1" + NONCE_PLACEHOLDER + rb"\2", content)
+            content = regions_empty(content)
             cache.set(key, (content, response["Content-Type"]), CACHE_SECONDS)
         return response
 
@@ -162,6 +194,7 @@ class AnonymousPageCacheMiddleware:
             return None
         request._page_cache_key = None
         content, content_type = cached
+        content = regions_fill(content, request)
         token = get_token(request).encode()
         content = content.replace(PLACEHOLDER, token)
         if NONCE_PLACEHOLDER in content:
@@ -169,4 +202,18 @@ class AnonymousPageCacheMiddleware:
             content = content.replace(
                 NONCE_PLACEHOLDER, str(request.csp_nonce).encode()
             )
-        return HttpResponse(content, content_type=content_type)
+        response = HttpResponse(content, content_type=content_type)
+        if request.resolver_match.view_name == "catalogue:detail":
+            # As Oscar's product view does: the product joins the visitor's
+            # recently viewed (the cached page exists, so the product does).
+            CustomerHistoryManager.update(
+                _Viewed(int(view_kwargs["pk"])), request, response
+            )
+        return response
+
+
+class _Viewed:
+    """What the recently-viewed cookie needs of a product: its id."""
+
+    def __init__(self, pk: int):
+        self.id = pk

@@ -1,20 +1,13 @@
-"""Parts of every page that cost one query or none: the header's basket count,
-the catalogue's category menu."""
+"""Parts of every page that cost one query or none: the visitor's own regions
+(basket count, account links, messages), the catalogue's category menu."""
 
 from django import template
 from oscar.templatetags.category_tags import get_annotated_list
 
-from storefront.basket_middleware import basket_item_count
 from storefront.page_cache import fragment_get_or_set
+from storefront.personal import region_render
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def basket_count(context) -> int:
-    """How many items the visitor's basket holds (one query at most)."""
-    request = context.get("request")
-    return basket_item_count(request) if request is not None else 0
 
 
 @register.simple_tag(takes_context=True)
@@ -29,3 +22,11 @@ def _menu() -> list[dict]:
         {"pk": info.pk, "name": info.category.name, "url": info["url"]}
         for info in get_annotated_list()
     ]
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, name: str, **given):
+    """A part of the page that is this visitor's own (the basket count, the
+    account links, messages), marked so that the shared page cache can keep
+    the page without it and fill it in for each request."""
+    return region_render(context["request"], name, **given)

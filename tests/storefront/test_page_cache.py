@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from tests import factories
 
@@ -92,21 +93,115 @@ def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(product):
     assert visitor.cookies["oscar_open_basket"].value
 
 
-def test_signed_in_and_basket_holding_visitors_bypass_the_cache(
+def test_a_shopper_gets_the_shared_page_with_his_own_basket_count(product):
+    # given: a visitor's request fills the cache
+    Client().get("/shop/catalogue/")
+    shopper = Client()
+    shopper.post(f"/shop/basket/add/{product.pk}/", {"quantity": 2})
+
+    response, count = queries(shopper, "/shop/catalogue/")
+
+    # then: the version and his basket's sum
+    assert count == 2
+    html = response.content.decode()
+    assert 'class="site-basket__count">2 件' in html
+    assert "¥15.00" in html
+
+
+def test_a_shoppers_render_reaches_visitors_without_his_basket(product):
+    # given: a shopper's request fills the cache
+    shopper = Client()
+    shopper.post(f"/shop/basket/add/{product.pk}/", {"quantity": 2})
+    assert "2 件" in shopper.get("/shop/catalogue/").content.decode()
+
+    response, count = queries(Client(), "/shop/catalogue/")
+
+    # then
+    assert count == 1
+    assert 'class="site-basket__count">0 件' in response.content.decode()
+
+
+def test_a_signed_in_buyer_gets_his_links_and_the_next_visitor_does_not(
     product, django_user_model
 ):
-    Client().get("/shop/catalogue/")
     member = Client()
     member.force_login(django_user_model.objects.create_user("m", password="x"))
+
+    member_html = member.get("/shop/catalogue/").content.decode()
+    visitor_html = Client().get("/shop/catalogue/").content.decode()
+    member_again = member.get("/shop/catalogue/").content.decode()
+
+    pages = (member_html, visitor_html, member_again)
+    assert ["我的账户" in html for html in pages] == [True, False, True]
+    assert ["登录" in html for html in pages] == [False, True, False]
+
+
+def test_a_signed_in_buyers_product_page_is_his_own(product, django_user_model):
+    # given: the product page is cached
+    Client().get(product.get_absolute_url())
+    member = Client()
+    member.force_login(django_user_model.objects.create_user("m", password="x"))
+
+    _response, count = queries(member, product.get_absolute_url())
+
+    # then: rendered whole (wish lists and stock alerts are the user's)
+    assert count > 5
+
+
+def test_a_message_shows_once_on_a_shared_page(product):
+    # given: the product page is cached
+    Client().get(product.get_absolute_url())
     shopper = Client()
-    shopper.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1})
 
-    _response, member_count = queries(member, "/shop/catalogue/")
-    response, shopper_count = queries(shopper, "/shop/catalogue/")
+    # when: the shopper adds to the basket and comes back to the product
+    shopper.post(
+        f"/shop/basket/add/{product.pk}/",
+        {"quantity": 1},
+        HTTP_REFERER=product.get_absolute_url(),
+    )
+    first = shopper.get(product.get_absolute_url()).content.decode()
+    second = shopper.get(product.get_absolute_url()).content.decode()
 
-    assert member_count > 1
-    assert shopper_count > 1
-    assert "1 件" in response.content.decode()
+    # then
+    added = f"已将<strong>{product.get_title()}</strong> × 1 斤加入购物车"
+    assert [added in html for html in (first, second)] == [True, False]
+
+
+def test_a_cached_product_page_adds_the_product_to_those_viewed(product, settings):
+    other = factories.product_create(
+        household=product.stockrecords.get().partner.household, title="土鸡蛋"
+    )
+    Client().get(product.get_absolute_url())
+    shopper = Client()
+    shopper.get(other.get_absolute_url())
+
+    response, _count = queries(shopper, product.get_absolute_url())
+
+    cookie = response.cookies[settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME].value
+    assert cookie == f"[{other.pk}, {product.pk}]"
+    assert "土鸡蛋" in response.content.decode().split("最近看过")[1]
+
+
+def test_a_restricted_page_is_never_shared(pages):
+    # given: a story behind a password, and a reader who gave it
+    _home, index = pages
+    household = factories.household_create(slug="luo")
+    story = factories.story_create(index=index, household=household, title="罗家鱼塘")
+    PageViewRestriction.objects.create(
+        page=story, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    reader = Client()
+    form = reader.get(story.url)
+    assert "罗家鱼塘" not in form.content.decode()
+    action = form.content.decode().split('form action="')[1].split('"')[0]
+    reader.post(action, {"password": "x", "return_url": story.url})
+    assert "罗家鱼塘" in reader.get(story.url).content.decode()
+
+    # when: someone else asks for it
+    html = Client().get(story.url).content.decode()
+
+    # then
+    assert "罗家鱼塘" not in html
 
 
 def test_languages_are_cached_apart(product):
@@ -124,3 +219,22 @@ def test_unknown_query_parameters_are_not_cached(product):
     _response, count = queries(Client(), "/shop/catalogue/?utm_x=1")
 
     assert count > 1
+
+
+@pytest.mark.parametrize(
+    ("query", "shared"),
+    [
+        ("?from=groupmessage&isappinstalled=0", True),
+        ("?from=timeline", True),
+        ("?from=evil", False),
+        ("?isappinstalled=0&utm_x=1", False),
+    ],
+)
+def test_a_link_shared_in_wechat_gets_the_cached_page(product, query, shared):
+    # given: a visitor without WeChat's parameters filled the cache
+    Client().get("/shop/catalogue/")
+
+    response, count = queries(Client(), f"/shop/catalogue/{query}")
+
+    assert response.status_code == 200
+    assert (count == 1) is shared
