@@ -17,7 +17,11 @@ Two kinds of visitor:
 - **shopper**: a session made over HTTP as a buyer makes it: a catalogue page
   (CSRF cookie), three products of three households put in the basket through
   the real add-to-basket form, the mobile number posted at the checkout's
-  first step; wrk then sends that shopper's cookies with every request.
+  first step; wrk then sends that shopper's cookies with every request. The
+  page cache shares pages with shoppers, filling in their own regions;
+- **rendered**: the same shopper with the page cache bypassed (a query
+  parameter the pages do not know, as any made-up URL), i.e. what a shopper
+  costs when a change has just retired the cached pages.
 
 Every round loads, in turn, the ceiling (a bare Django view that runs one ORM
 query and renders a one-line template), the bare view (no query, no
@@ -64,6 +68,11 @@ TIMEOUT = 10
 PHONE = "13800138000"  # a made-up buyer, on loopback only
 # The basket page of a cookie-less visitor is empty and never a landing page.
 SHOPPER_ONLY = {"basket"}
+
+
+def rendered(url: str) -> str:
+    """The URL with a parameter the page cache does not know: rendered whole."""
+    return url + ("&" if "?" in url else "?") + "bench=render"
 
 
 def csrf_token(session: requests.Session, html: str) -> str:
@@ -182,6 +191,7 @@ def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
             for page, url in pages.items():
                 if page not in SHOPPER_ONLY:
                     runs.append((page, url, "visitor", ""))
+                    runs.append((page, rendered(url), "rendered", shopper))
                 runs.append((page, url, "shopper", shopper))
             for _page, url, _kind, cookie in runs:  # both workers' caches
                 warm(base, url, cookie)
@@ -200,9 +210,11 @@ def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
                     measured[key].append(figures | {"ratio": figures["rps"] / ceiling})
         basket = [*probe(env, "basket", json.dumps(cookies)), list(cookies)]
         urls = [url for _page, url, _kind, _cookie in runs]
+        shopper_queries = probe(env, "queries", json.dumps(cookies), *urls)
         queries = {
             "visitor": probe(env, "queries", "{}", *urls),
-            "shopper": probe(env, "queries", json.dumps(cookies), *urls),
+            "shopper": shopper_queries,
+            "rendered": shopper_queries,
         }
     rows = []
     for page, url, kind, _cookie in runs:
@@ -213,7 +225,7 @@ def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
                 "db": db,
                 "page": page,
                 "kind": kind,
-                "basket": basket if kind == "shopper" else None,
+                "basket": basket if kind != "visitor" else None,
                 "rounds_rps": [round(f["rps"]) for f in figures],
                 "rps": statistics.median(f["rps"] for f in figures),
                 "p50_ms": statistics.median(f["p50_ms"] for f in figures),
