@@ -2,7 +2,7 @@
 shopper and a cookie-less visitor beside the one-query ceiling.
 
     .venv/bin/python bench/load.py [--db sqlite postgres] [--duration 10]
-        [--rounds 3] [--connections 16] [--quick]
+        [--rounds 3] [--connections 16] [--quick] [--pages basket product ...]
 
 For each database: a database of its own (PostgreSQL: bangfu_bench_<pid>,
 created, then dropped; SQLite: a file in a temporary folder), migrations, the
@@ -26,7 +26,8 @@ Two kinds of visitor:
 Every round loads, in turn, the ceiling (a bare Django view that runs one ORM
 query and renders a one-line template), the bare view (no query, no
 template: the baseline of earlier runs), each page as visitor and as shopper,
-and the ceiling again; a page's ratio is its req/s over the mean of its
+and the ceiling again (`--pages` loads only the pages named, always beside
+the ceiling and the bare view); a page's ratio is its req/s over the mean of its
 round's two ceiling runs, so that both share the machine's noise. After each
 run the bench waits until the requests wrk left queued are served (a slow page
 would otherwise eat into the next run), and wrk waits 10 s for an answer
@@ -68,6 +69,18 @@ TIMEOUT = 10
 PHONE = "13800138000"  # a made-up buyer, on loopback only
 # The basket page of a cookie-less visitor is empty and never a landing page.
 SHOPPER_ONLY = {"basket"}
+# The pages of bench/probes.py's `urls`, in the order they are loaded.
+PAGES = [
+    "home",
+    "catalogue",
+    "category",
+    "household",
+    "village",
+    "search",
+    "product",
+    "story",
+    "basket",
+]
 
 
 def rendered(url: str) -> str:
@@ -174,13 +187,17 @@ def warm(base: str, url: str, cookie: str, times: int = 10) -> None:
         requests.get(base + url, headers=headers, timeout=30)
 
 
-def bench(db: str, duration: int, rounds: int, connections: int) -> list[dict]:
+def bench(
+    db: str, duration: int, rounds: int, connections: int, only: list[str] | None
+) -> list[dict]:
     with (
         tempfile.TemporaryDirectory(prefix=f"bangfu-bench-{db}-") as workdir,
         database(db) as name,
     ):
         env = prepare(db, Path(workdir), name)
         pages = probe(env, "urls")
+        if only:
+            pages = {page: url for page, url in pages.items() if page in only}
         products = probe(env, "shopper")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -272,6 +289,12 @@ def main(argv=None):
     parser.add_argument(
         "--quick", action="store_true", help="one round of 3 s per page (a smoke run)"
     )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=PAGES,
+        help="load only these pages (the ceiling and the bare view always run)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
     if args.quick:
@@ -280,7 +303,7 @@ def main(argv=None):
         sys.exit("wrk is needed: apt-get install wrk")
     rows = []
     for db in args.db:
-        rows += bench(db, args.duration, args.rounds, args.connections)
+        rows += bench(db, args.duration, args.rounds, args.connections, args.pages)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     print(
