@@ -5,14 +5,14 @@ from django.core.signing import BadSignature, Signer
 from django.db.models import Prefetch, Sum, prefetch_related_objects
 from django.utils.functional import SimpleLazyObject, empty
 from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from catalog.selectors import attribute_values_prefetch
 
-Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
+Applicator = get_class("offer.applicator", "Applicator")
 
 
 class BasketMiddleware(OscarBasketMiddleware):
@@ -27,16 +27,15 @@ class BasketMiddleware(OscarBasketMiddleware):
     def get_basket(self, request):
         basket = super().get_basket(request)
         if basket.id and basket._lines is None:
+            # The products come joined to their lines (one query less than a
+            # prefetch); what hangs off a product is prefetched through them.
             basket._lines = (
-                basket.lines.select_related("stockrecord__partner__household__photo")
+                basket.lines.select_related(
+                    "product__product_class", "stockrecord__partner__household__photo"
+                )
                 .prefetch_related(
                     "attributes",
-                    Prefetch(
-                        "product",
-                        queryset=Product.objects.select_related(
-                            "product_class"
-                        ).prefetch_related(attribute_values_prefetch()),
-                    ),
+                    product_prefetch(attribute_values_prefetch()),
                     "product__images",
                     Prefetch(
                         "product__stockrecords", queryset=StockRecord.objects.all()
@@ -45,11 +44,30 @@ class BasketMiddleware(OscarBasketMiddleware):
                 .order_by("pk")
             )
             # Fetched now, so that Oscar's count of the lines (is the basket
-            # empty?) does not ask the database apart; its offers read the
-            # vouchers twice a page (applied, then the upsell messages).
+            # empty?) does not ask the database apart; the offers read the
+            # vouchers.
             basket._lines._fetch_all()
             prefetch_related_objects([basket], "vouchers")
         return basket
+
+    def apply_offers_to_basket(self, request, basket):
+        """Oscar's application of the offers, which the basket keeps: the basket
+        page's upsell messages read them (storefront.basket.views) instead of
+        asking for the site's offers again."""
+        if not basket.is_empty:
+            applicator = Applicator()
+            offers = applicator.get_offers(basket, request.user, request)
+            applicator.apply_offers(basket, offers)
+            basket.offers_considered = offers
+
+
+def product_prefetch(prefetch: Prefetch) -> Prefetch:
+    """A product's prefetch, made a basket line's (through its product)."""
+    return Prefetch(
+        f"product__{prefetch.prefetch_through}",
+        queryset=prefetch.queryset,
+        to_attr=prefetch.to_attr,
+    )
 
 
 def basket_item_count(request) -> int:
@@ -76,11 +94,26 @@ def basket_item_count(request) -> int:
     count = lines.aggregate(count=Sum("quantity"))["count"] or 0
     cookie_key = settings.OSCAR_BASKET_COOKIE_OPEN
     if not count and cookie_key in request.COOKIES:
-        # Its basket became an order, or is empty or forged: drop the cookie as
-        # Oscar's load would, so that the visitor gets cached pages again
-        # (Oscar sets a new one with the next line).
+        # Its basket became an order, or is empty or forged: drop the cookie,
+        # so that the visitor gets cached pages again (Oscar sets a new one
+        # with the next line, for a new basket). An empty basket goes with
+        # it: nothing would find it again.
+        _empty_basket_delete(request.COOKIES[cookie_key])
         request.cookies_to_delete.append(cookie_key)
     return count
+
+
+def _empty_basket_delete(cookie: str) -> None:
+    """Delete the open basket without lines that an anonymous visitor's signed
+    cookie names, if there is one."""
+    try:
+        basket_id = Signer().unsign(cookie)
+    except BadSignature:
+        return
+    # The lines are asked again here: one added since the count keeps it.
+    Basket.objects.filter(
+        pk=basket_id, owner=None, status=Basket.OPEN, lines__isnull=True
+    ).delete()
 
 
 def _open_basket_lines(request):
