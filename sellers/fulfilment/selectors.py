@@ -16,14 +16,24 @@ from sellers.models import (
 from ..households.selectors import household_caseload, household_for_partner_ids
 
 Product = get_model("catalogue", "Product")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 
 
 def _line_products() -> Prefetch:
     # A parcel's lines name their products' units (斤, 盒): fetch those with the
     # lines, or each line costs a query for its product and one for its attributes.
-    return Prefetch(
-        "lines__product", queryset=Product.objects.prefetch_attribute_values()
+    # One query for the values with their attributes, where Oscar's
+    # get_attribute_values() finds them (as catalog's attribute_values_prefetch,
+    # which this layer may not import); Oscar's prefetch_attribute_values() takes
+    # three, for multi-option values and class attributes no parcel reads.
+    values = Prefetch(
+        "attribute_values",
+        queryset=ProductAttributeValue.objects.select_related(
+            "attribute", "value_option"
+        ),
+        to_attr="_prefetched_attribute_values",
     )
+    return Prefetch("lines__product", queryset=Product.objects.prefetch_related(values))
 
 
 def pickup_point_list() -> list:

@@ -189,9 +189,10 @@ class OrderPayView(View):
                     status = payments.order_expire(order_number=number)
             except stripe_api.PaymentUnavailable:
                 pass  # shown as awaiting payment; paying says why it cannot
+            # Only an expiry attempt may have changed the order under us.
+            order.refresh_from_db(fields=["status"])
         if status == OrderStatus.PAID:
             return _thank(request, order)
-        order.refresh_from_db(fields=["status"])
         seconds_left = 0
         if payment is not None and payment.expires_at is not None:
             left = (payment.expires_at - timezone.now()).total_seconds()

@@ -49,3 +49,23 @@ def test_checkout_query_counts_do_not_grow_with_basket_lines(db):
     many = queries_per_page(8)
 
     assert many == few
+
+
+def pay_page_queries(count):
+    buyer = Client()
+    helpers.checkout_to_payment(buyer, *products(count, prefix=f"p{count}-"))
+    helpers.place_order(buyer)
+    url = helpers.pay_url(helpers.placed_number(buyer), "")[:-1]
+    buyer.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = buyer.get(url)
+    assert response.status_code == 200
+    assert 'id="pay-form"' in response.content.decode()
+    return len(context.captured_queries)
+
+
+def test_the_pay_page_runs_a_fixed_number_of_queries(db):
+    # session, order, its payment, parcels with households and stories, their
+    # lines, the lines' products, attribute values, version
+    assert pay_page_queries(2) == 8
+    assert pay_page_queries(8) == 8
