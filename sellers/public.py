@@ -11,8 +11,8 @@ level and whether the village and photos may be shown. The public code is the
 neutral `Household.slug`, never a name.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -31,8 +31,17 @@ class PublicHousehold:
     # Empty when the household has not consented to show its village.
     town: str
     village: str
-    photo: Any
     introduction: str
+    # Private (templates cannot read a name starting with "_"): pages see the
+    # household only through the fields above.
+    _household: Household = field(repr=False, compare=False)
+
+    @cached_property
+    def photo(self):
+        """The photo (a Wagtail image) if consented to, else None; read only
+        where a page shows it, so that a product card, which never does, does
+        not load its household's photo."""
+        return self._household.photo if self._household.shows_photo else None
 
     @property
     def place(self) -> str:
@@ -62,11 +71,11 @@ def household_public(household: Household) -> PublicHousehold:
         district=household.district,
         town=household.town if household.shows_village else "",
         village=household.village if household.shows_village else "",
-        photo=household.photo if household.shows_photo else None,
         # Written under an earlier consent, it may name what is now withheld.
         introduction=""
         if text_names(household.introduction, _withheld_public(household))
         else household.introduction,
+        _household=household,
     )
 
 

@@ -2,11 +2,13 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, Task, TaskState
 
@@ -121,6 +123,22 @@ def household_index_url() -> str:
     return (index.get_url() or "") if index is not None else ""
 
 
+# The story card's photo ({% image %} in templates/includes/story_card.html).
+STORY_CARD_PHOTO = "fill-480x320|format-webp"
+
+
+def story_card_renditions() -> Prefetch:
+    """The card photos' renditions, in one query for a list of stories of any
+    length: Wagtail otherwise looks each up in the cache, and in the database
+    (a query a card) whenever the cache has lost them (a restarted worker)."""
+    return Prefetch(
+        "household__photo__renditions",
+        queryset=get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec=STORY_CARD_PHOTO),
+    )
+
+
 class HouseholdIndexPage(RoutedPage, Page):
     """All households' stories, filterable by town and village."""
 
@@ -137,11 +155,12 @@ class HouseholdIndexPage(RoutedPage, Page):
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
-        # Its children are stories: one query finds the story and its household.
+        # Its children are stories: one query finds the story, its household
+        # and the household's photo.
         child_slug, *remaining = path_components
         story = (
             HouseholdStoryPage.objects.child_of(self)
-            .select_related("household")
+            .select_related("household", "household__photo")
             .filter(slug=child_slug)
             .first()
         )
@@ -160,6 +179,7 @@ class HouseholdIndexPage(RoutedPage, Page):
             .public()
             .filter(household__is_active=True)
             .select_related("household", "household__photo")
+            .prefetch_related(story_card_renditions())
             .order_by("path")
         )
         if town:

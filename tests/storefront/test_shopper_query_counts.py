@@ -1,12 +1,16 @@
 """A real shopper (an anonymous session that viewed three households' produce
 and put one of each in the basket through the shop's own form) gets every page
-in a fixed number of queries, however many products the catalogue holds."""
+in a fixed number of queries, however many products and households the
+catalogue holds. The households are as the demo's: each with a photo it
+consented to show and a story with photos."""
 
 import io
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -15,9 +19,12 @@ from django.urls import reverse
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
+from wagtail.images import get_image_model
+from wagtail.rich_text import RichText
 
 from catalog import services as catalog_services
 from storefront import page_cache
+from sellers.models import Household
 from tests import factories
 
 Basket = get_model("basket", "Basket")
@@ -28,10 +35,12 @@ Basket = get_model("basket", "Basket")
 # QR code and Wagtail's view restrictions are cached; a listing counts and
 # fetches products with their stock records, photos and attribute values (5);
 # Wagtail pages find the site, its root page and each page on the path (one
-# query a level; a story comes with its household).
+# query a level; a story comes with its household and its photo). Photos'
+# renditions come from Wagtail's cache, a story's body (and its images) from
+# the fragment cache; product cards never load their household's photo.
 EXPECTED = {
-    # site, root, Wagtail's private sections (public()), 6 stories, products
-    # + 3, version, basket
+    # site, root, Wagtail's private sections (public()), 6 stories with their
+    # households and photos, products + 3, version, basket
     "home": 10,
     # count, products + 3, version, basket
     "catalogue": 7,
@@ -44,8 +53,12 @@ EXPECTED = {
     # story), photos, attribute values; category; recommendations; Oscar's
     # recently viewed; version; basket
     "product": 9,
-    # site, root, index, story with household, products + 3, version, basket
+    # site, root, index, story with household and photo, products + 3,
+    # version, basket
     "story": 10,
+    # site, root, index, private sections, stories with households and photos,
+    # their cards' renditions, towns and villages, version, basket
+    "households": 10,
     # Oscar's basket: basket, lines with their product and household +
     # attributes, attribute values, photos, stock records; vouchers; site
     # offers (applied, and kept for the upsell messages); pickup points;
@@ -53,11 +66,50 @@ EXPECTED = {
     "basket": 10,
 }
 
+# The households page for a cookie-less visitor after a restart: the page
+# cache, public version and cached fragments are cold (see the test).
+COLD_HOUSEHOLDS_PAGE = 13
+
 
 def photo():
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "green").save(out, "JPEG")
     return SimpleUploadedFile("fish.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def wagtail_image(title):
+    image = get_image_model()(title=title)
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), "brown").save(out, "JPEG")
+    image.file = ImageFile(out, name=f"{title}.jpg")
+    image.save()
+    return image
+
+
+def household_with_photo(slug, name):
+    """A household as the demo's named ones: its photo, consented to with its
+    name, village and story (factories' default scope for its level)."""
+    household = factories.household_create(slug=slug, public_name=name)
+    household.photo = wagtail_image(f"household-{slug}")
+    household.save(update_fields=["photo"])
+    assert household.shows_photo
+    return household
+
+
+def story_body(slug):
+    """A story of paragraphs and two captioned photos."""
+    return [
+        ("paragraph", RichText("<p>鱼塘在村口。</p>")),
+        (
+            "image",
+            {"image": wagtail_image(f"{slug}-pond"), "alt": "鱼塘", "caption": ""},
+        ),
+        ("paragraph", RichText("<p>社工帮他卖鱼。</p>")),
+        (
+            "image",
+            {"image": wagtail_image(f"{slug}-fish"), "alt": "草鱼", "caption": ""},
+        ),
+    ]
 
 
 def list_products(household, count, start=0):
@@ -78,14 +130,21 @@ def list_products(household, count, start=0):
     ]
 
 
+def households_create(index, names):
+    households = []
+    for slug, name in names:
+        household = household_with_photo(slug, name)
+        factories.story_create(index=index, household=household, body=story_body(slug))
+        households.append(household)
+    return households
+
+
 @pytest.fixture
 def shop(pages):
     _home, index = pages
-    households = []
-    for slug, name in (("luo", "罗大哥"), ("wang", "王阿姨"), ("chen", "陈叔")):
-        household = factories.household_create(slug=slug, public_name=name)
-        factories.story_create(index=index, household=household)
-        households.append(household)
+    households = households_create(
+        index, [("luo", "罗大哥"), ("wang", "王阿姨"), ("chen", "陈叔")]
+    )
     products = [list_products(household, 2) for household in households]
     return households, products
 
@@ -116,6 +175,7 @@ def urls(shop):
         "village": "/shop/catalogue/village/西新村/",
         "product": products[0][0].get_absolute_url(),
         "story": luo.story_page.url,
+        "households": luo.story_page.get_parent().url,
         "basket": "/shop/basket/",
     }
 
@@ -142,6 +202,7 @@ SHARED = {
     "village": 2,
     "product": 6,
     "story": 2,
+    "households": 2,
 }
 
 
@@ -168,6 +229,57 @@ def test_a_shopper_gets_each_page_in_a_fixed_number_of_queries(
 
     # then
     assert queries(shopper, url) == expected
+
+
+def test_twice_the_households_cost_the_same_queries(shop, shopper, pages, monkeypatch):
+    monkeypatch.setattr(page_cache, "is_cacheable", lambda request: False)
+    # given: three households with their photos, stories and two products each
+    pages_urls = urls(shop)
+    before = {page: queries(shopper, url) for page, url in pages_urls.items()}
+
+    # when: three more, as the first
+    _home, index = pages
+    for household in households_create(
+        index, [("zhou", "周大伯"), ("xu", "徐二哥"), ("feng", "冯大姐")]
+    ):
+        list_products(household, 2)
+
+    # then: every page as before, and the households' own pages show all six
+    # photos
+    after = {page: queries(shopper, url) for page, url in pages_urls.items()}
+    assert (before, after) == (EXPECTED, EXPECTED)
+    html = shopper.get(pages_urls["households"]).content.decode()
+    assert html.count('class="story-card__photo"') == 6
+    assert shopper.get("/").content.decode().count('class="story-card__photo"') == 6
+
+
+def test_the_households_page_reads_its_cards_renditions_at_once(shop, pages):
+    """After a restart (the cache empty) too: the story cards' renditions
+    come in one query, not one a household."""
+
+    def cold_queries(url):
+        # The renditions made (the test's transaction never commits, so the
+        # public version stays: nothing cached may serve this page).
+        cache.clear()
+        Client().get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            response = Client().get(url)
+        assert response.content.decode().count('class="story-card__photo"') == len(
+            Household.objects.all()
+        )
+        return len(context.captured_queries)
+
+    # given
+    url = urls(shop)["households"]
+    three = cold_queries(url)
+
+    # when
+    _home, index = pages
+    households_create(index, [("zhou", "周大伯"), ("xu", "徐二哥"), ("feng", "冯大姐")])
+
+    # then
+    assert (three, cold_queries(url)) == (COLD_HOUSEHOLDS_PAGE, COLD_HOUSEHOLDS_PAGE)
 
 
 @pytest.mark.parametrize("shared", [True, False])
