@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog import selectors
+from catalog import selectors, thumbnails
 from catalog.models import FishState
 from catalog.services import PRODUCE_ATTRIBUTES, PRODUCE_CLASS_LABEL
 from sellers.fulfilment.selectors import order_household_shares
@@ -42,6 +42,13 @@ def with_card_data(products, request=None) -> list:
         [product for product in products if product.pk not in loaded]
     )
     return products
+
+
+@register.simple_tag
+def card_thumbnails(source, size) -> dict[str, str]:
+    """A product photo's thumbnail URLs at `size` ({"jpeg": …, "webp": …}),
+    worked out once per photo and size (catalog.thumbnails)."""
+    return thumbnails.thumbnail_urls(source, size)
 
 
 @register.filter
