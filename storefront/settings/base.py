@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # Before the page cache: cached pages get this request's nonce.
     "storefront.csp.StoreCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come compressed already), before everything
+    # that writes the body (the page cache puts each visitor's token back).
+    "storefront.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
