@@ -23,8 +23,8 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from catalog import services as catalog_services
-from storefront import page_cache
 from sellers.models import Household
+from storefront import page_cache
 from tests import factories
 
 Basket = get_model("basket", "Basket")
