@@ -194,7 +194,9 @@ class AnonymousPageCacheMiddleware:
             return None
         request._page_cache_key = None
         content, content_type = cached
-        content = regions_fill(content, request)
+        content = regions_fill(
+            content, request, cookieless=not PERSONAL_COOKIES & request.COOKIES.keys()
+        )
         token = get_token(request).encode()
         content = content.replace(PLACEHOLDER, token)
         if NONCE_PLACEHOLDER in content:

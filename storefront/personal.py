@@ -18,6 +18,7 @@ from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from oscar.apps.customer.history import CustomerHistoryManager
 from oscar.core.loading import get_model
 
@@ -94,8 +95,26 @@ def regions_empty(content: bytes) -> bytes:
     return REGION.sub(rb"<!--personal:\1--><!--/personal-->", content)
 
 
-def regions_fill(content: bytes, request) -> bytes:
-    """A cached page with its regions rendered for this request."""
+def regions_fill(content: bytes, request, *, cookieless: bool = False) -> bytes:
+    """A cached page with its regions rendered for this request.
+
+    A visitor without cookies has no basket, session, messages or history:
+    his regions depend on the language alone and are rendered once a process.
+    """
+    if cookieless:
+        return REGION.sub(
+            lambda match: _cookieless_region(request, match[1].decode()), content
+        )
     return REGION.sub(
         lambda match: region_render(request, match[1].decode()).encode(), content
     )
+
+
+_COOKIELESS: dict[tuple[str, str], bytes] = {}
+
+
+def _cookieless_region(request, name: str) -> bytes:
+    key = (name, get_language())
+    if key not in _COOKIELESS:
+        _COOKIELESS[key] = region_render(request, name).encode()
+    return _COOKIELESS[key]

@@ -209,8 +209,15 @@ def test_languages_are_cached_apart(product):
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     html = english.get("/shop/catalogue/").content.decode()
+    chinese = Client().get("/shop/catalogue/").content.decode()
 
     assert "12 斤 left" in html
+    # the regions of cookie-less visitors, rendered once a language
+    assert ['class="site-basket__count">0 items' in html, "Sign in" in html] == [
+        True,
+        True,
+    ]
+    assert 'class="site-basket__count">0 件' in chinese
 
 
 def test_unknown_query_parameters_are_not_cached(product):
