@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     # Oscar; the catalogue is our fork (package "catalog", label "catalogue").
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -413,3 +414,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Operations: health, request ids, JSON logs, metrics (operations.py).
+
+from .operations import *  # noqa: E402,F403
+from .operations import OPERATIONS_MIDDLEWARE_FIRST, OPERATIONS_MIDDLEWARE_LAST  # noqa: E402
+
+MIDDLEWARE = [*OPERATIONS_MIDDLEWARE_FIRST, *MIDDLEWARE, *OPERATIONS_MIDDLEWARE_LAST]

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import JSON_LOGGING, env, env_bool
 
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
@@ -25,3 +25,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+
+# Operations: JSON log lines with request ids; the load balancer's health
+# probe and Prometheus' scrape come over plain HTTP to the node itself.
+LOGGING = JSON_LOGGING
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]

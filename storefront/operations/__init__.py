@@ -1,0 +1,1 @@
+"""What operators run the store by: health, request ids, structured logs, metrics."""
