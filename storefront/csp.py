@@ -33,11 +33,21 @@ def stripe_origins() -> list[str]:
     )
 
 
+def media_origins() -> list[str]:
+    """Where public uploads come from when not from this site: the media
+    bucket, or the CDN in front of it (settings/storage.py)."""
+    if settings.MEDIA_URL.startswith("/"):
+        return []
+    return [_origin(settings.MEDIA_URL)]
+
+
 class StoreCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
+        if media := media_origins():
+            parts.update = {**(parts.update or {}), "img-src": media}
         if request.path_info.startswith(BACK_OFFICE_PREFIXES):
             parts.nonce = None
             parts.replace = {

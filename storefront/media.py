@@ -1,5 +1,5 @@
-"""Public uploads served by Django until object storage lands (README,
-"Media in production"):
+"""Public uploads on this machine's disk served by Django (README, "Media in
+production"; with S3_BUCKET they are the bucket's):
 image files under the folders public pages link, nothing else of MEDIA_ROOT,
 never PRIVATE_MEDIA_ROOT."""
 
@@ -50,6 +50,12 @@ def public_media(request, path: str):
     response = serve(request, name, document_root=root)
     if response.status_code == 200:
         response.headers["Content-Type"] = content_type
-    renditions = name.startswith("cache/") or name.count("/") == 1
-    response.headers["Cache-Control"] = IMMUTABLE if renditions else REVALIDATE
+    response.headers["Cache-Control"] = cache_control(name)
     return response
+
+
+def cache_control(name: str) -> str:
+    """How long browsers and CDNs keep a public upload: renditions (images/x)
+    and thumbnails (cache/…) for good, product photos a day."""
+    renditions = name.startswith("cache/") or name.count("/") == 1
+    return IMMUTABLE if renditions else REVALIDATE

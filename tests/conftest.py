@@ -209,3 +209,25 @@ def webhook_receiver(localstripe):
     requests.delete(hook, timeout=10).raise_for_status()
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def moto_s3():
+    """moto's S3-compatible server on a free loopback port for the whole run
+    (started by the first test that asks); its endpoint URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=10)

@@ -250,7 +250,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Public uploads under MEDIA_URL are served by storefront.media (product
 # photos, renditions, thumbnails only) unless the web server in front serves
@@ -259,8 +258,15 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Payout receipts and other papers of households: outside MEDIA_ROOT, never
 # served as static files, only through views that check who asks.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+
+# Object storage (storage.py): S3_BUCKET and S3_PRIVATE_BUCKET move uploads
+# (STORAGES "default" and "private") and MEDIA_URL off this machine's disk.
+
+from .storage import *  # noqa: E402,F403
+from .storage import UPLOAD_STORAGES  # noqa: E402
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **UPLOAD_STORAGES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
