@@ -53,7 +53,7 @@ def _messages(request, **given) -> str:
 def _alerts(request, **given) -> str:
     # Oscar's pages (the product page among them) show messages its own way.
     return render_to_string(
-        "oscar/partials/alert_messages.html", {"messages": get_messages(request)}
+        "includes/alert_messages.html", {"messages": get_messages(request)}
     )
 
 

@@ -148,19 +148,17 @@ def test_a_signed_in_buyers_product_page_is_his_own(product, django_user_model):
     assert count > 5
 
 
-def test_a_message_shows_once_on_a_shared_page(product):
-    # given: the product page is cached
-    Client().get(product.get_absolute_url())
+@pytest.mark.parametrize("page", ["detail", "/shop/catalogue/", "/households/"])
+def test_a_message_shows_once_on_a_shared_page(product, pages, page):
+    # given: the page is cached
+    url = product.get_absolute_url() if page == "detail" else page
+    Client().get(url)
     shopper = Client()
 
-    # when: the shopper adds to the basket and comes back to the product
-    shopper.post(
-        f"/shop/basket/add/{product.pk}/",
-        {"quantity": 1},
-        HTTP_REFERER=product.get_absolute_url(),
-    )
-    first = shopper.get(product.get_absolute_url()).content.decode()
-    second = shopper.get(product.get_absolute_url()).content.decode()
+    # when: the shopper adds to the basket from it and comes back to it
+    shopper.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1}, HTTP_REFERER=url)
+    first = shopper.get(url).content.decode()
+    second = shopper.get(url).content.decode()
 
     # then
     added = f"已将<strong>{product.get_title()}</strong> × 1 斤加入购物车"
