@@ -9,9 +9,9 @@ response gets its visitor's own CSRF token and CSP nonce, and its personal
 regions (basket count, account links, messages, recently viewed products;
 storefront/personal.py) rendered for its request.
 
-Not shared: signed-in users' product pages (wish lists, stock alerts and
-reviews there depend on the user), pages behind a Wagtail view restriction,
-and any response but a plain 200.
+Not shared: staff's pages (Oscar's edit links), signed-in users' product
+pages (wish lists, stock alerts and reviews there depend on the user), pages
+behind a Wagtail view restriction, and any response but a plain 200.
 """
 
 import hashlib
@@ -143,9 +143,13 @@ def is_cacheable(request) -> bool:
         return False
     if not PERSONAL_COOKIES & request.COOKIES.keys():
         return True
-    # A shopper: only a signed-in user's product page differs outside the
-    # regions (Oscar's wish lists, stock alert and review links).
-    return not (match.view_name == "catalogue:detail" and request.user.is_authenticated)
+    # A shopper: only staff (Oscar's edit links) and a signed-in user's
+    # product page (wish lists, stock alert, review links) differ outside the
+    # regions.
+    user = request.user
+    if user.is_staff:
+        return False
+    return not (match.view_name == "catalogue:detail" and user.is_authenticated)
 
 
 def page_restricted_mark(request) -> None:

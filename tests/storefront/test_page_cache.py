@@ -243,3 +243,23 @@ def test_a_link_shared_in_wechat_gets_the_cached_page(product, query, shared):
 
     assert response.status_code == 200
     assert (count == 1) is shared
+
+
+def test_staff_get_their_edit_links_and_no_one_else_does(product, django_user_model):
+    category = product.get_categories().first()
+    staff = Client()
+    staff.force_login(
+        django_user_model.objects.create_user("s", password="x", is_staff=True)
+    )
+    url = category.get_absolute_url()
+
+    staff_html = staff.get(url).content.decode()
+    visitor_html = Client().get(url).content.decode()
+    staff_again = staff.get(url).content.decode()
+
+    edit = f"/dashboard/catalogue/categories/{category.pk}/update/"
+    assert [edit in html for html in (staff_html, visitor_html, staff_again)] == [
+        True,
+        False,
+        True,
+    ]
