@@ -3,6 +3,8 @@ import importlib
 import boto3
 import pytest
 import requests
+from django.utils.functional import empty
+from sorl.thumbnail.default import storage as thumbnail_storage
 
 from storefront.settings import storage as storage_settings
 
@@ -38,6 +40,11 @@ def s3(moto_s3, settings, monkeypatch):
     settings.STORAGES = {**settings.STORAGES, **configured.UPLOAD_STORAGES}
     settings.MEDIA_URL = configured.MEDIA_URL
     settings.WAGTAILDOCS_SERVE_METHOD = configured.WAGTAILDOCS_SERVE_METHOD
+    # sorl-thumbnail keeps the storage it first met for the process (Django's
+    # own storages are reset when the setting changes): a process that starts
+    # with S3 settings meets the bucket, a test must tell sorl to look again.
+    thumbnail_storage._wrapped = empty
     yield client
     monkeypatch.undo()
     importlib.reload(storage_settings)
+    thumbnail_storage._wrapped = empty
