@@ -17,6 +17,7 @@ behind a Wagtail view restriction, and any response but a plain 200.
 import hashlib
 import re
 import time
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
@@ -213,13 +214,6 @@ class AnonymousPageCacheMiddleware:
             # As Oscar's product view does: the product joins the visitor's
             # recently viewed (the cached page exists, so the product does).
             CustomerHistoryManager.update(
-                _Viewed(int(view_kwargs["pk"])), request, response
+                SimpleNamespace(id=int(view_kwargs["pk"])), request, response
             )
         return response
-
-
-class _Viewed:
-    """What the recently-viewed cookie needs of a product: its id."""
-
-    def __init__(self, pk: int):
-        self.id = pk
