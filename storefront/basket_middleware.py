@@ -31,7 +31,7 @@ class BasketMiddleware(OscarBasketMiddleware):
             # prefetch); what hangs off a product is prefetched through them.
             basket._lines = (
                 basket.lines.select_related(
-                    "product__product_class", "stockrecord__partner__household__photo"
+                    "product__product_class", "stockrecord__partner__household"
                 )
                 .prefetch_related(
                     "attributes",

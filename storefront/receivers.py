@@ -10,7 +10,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
 from sellers.audit import audit_record
-from sellers.models import AuditAction, Household, Organisation
+from sellers.models import AuditAction, Household, Organisation, PickupPoint
 from sellers.signals import consent_narrowed
 
 from . import page_cache, stories
@@ -28,6 +28,7 @@ SHOWN_ON_PUBLIC_PAGES = [
     get_image_model(),
     get_model("catalogue", "ProductCertificate"),
     PageViewRestriction,  # cached with the pages they restrict
+    PickupPoint,  # cached for the basket and checkout (storefront.shipping)
 ]
 
 
