@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from .accounts.order_views import order_lookup, order_status, order_status_form
 from .accounts.views import dev_sms, phone_sign_in
 from .media import public_media
-from .operations.health import HealthView
+from .operations.health import HealthView, NodeHealthView
 from .operations.metrics import metrics
 from .views import campaign_landing, impact
 from .workspace import urls as workspace_urls
@@ -28,6 +28,7 @@ class SearchRedirectView(RedirectView):
 urlpatterns = [
     # For the load balancer and Prometheus (storefront/operations/).
     path("health/", HealthView.as_view(), name="health"),
+    path("health/node/", NodeHealthView.as_view(), name="health-node"),
     path("metrics", metrics, name="metrics"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -1,4 +1,5 @@
-"""/health/ for the load balancer: database, cache, storage and the task queue."""
+"""/health/ for monitoring: database, cache, storage and the task queue;
+/health/node/ for the load balancer: the same without the queue."""
 
 import dataclasses
 import datetime
@@ -89,6 +90,16 @@ class HealthView(HealthCheckView):
 
     def details_allowed(self) -> bool:
         return self.details
+
+
+class NodeHealthView(HealthView):
+    """What the load balancer probes: can this node serve pages. The task queue
+    is shared by every node, so a stalled queue would fail them all at once and
+    leave the store with none; /health/ still reports it to monitoring."""
+
+    checks = tuple(
+        check for check in HealthView.checks if not check.endswith(".TaskQueue")
+    )
 
 
 async def _is_staff(request) -> bool:

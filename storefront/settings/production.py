@@ -29,4 +29,4 @@ OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 # Operations: JSON log lines with request ids; the load balancer's health
 # probe and Prometheus' scrape come over plain HTTP to the node itself.
 LOGGING = JSON_LOGGING
-SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/node/$", r"^metrics$"]

@@ -183,3 +183,22 @@ def test_queue_unhealthy_when_a_deferred_task_is_overdue(settings):
     # when / then
     with pytest.raises(ServiceUnavailable):
         TaskQueue().run()
+
+
+# The checks run in threads of their own, with connections of their own: the
+# stalled task must be committed for them to see it.
+@pytest.mark.django_db(transaction=True)
+def test_node_check_stays_ok_while_the_shared_queue_is_stalled(client, settings):
+    # given: a due task waiting longer than allowed, on the queue every node shares
+    settings.TASKS = DB_QUEUE
+    settings.BANGFU_HEALTH_QUEUE_MINUTES = 10
+    _task(enqueued_minutes_ago=11)
+    # when
+    monitoring = client.get("/health/", REMOTE_ADDR="127.0.0.1")
+    balancer = client.get("/health/node/", REMOTE_ADDR="127.0.0.1")
+    # then: monitoring hears of it; the load balancer keeps the node in
+    assert monitoring.status_code == 503
+    assert (balancer.status_code, json.loads(balancer.content)) == (
+        200,
+        {key: "OK" for key in DETAILS_OK if key != "TaskQueue()"},
+    )
