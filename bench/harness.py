@@ -11,6 +11,7 @@ it).
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -171,3 +172,45 @@ def probe(env: dict, *args: str):
         check=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def nginx_conf(
+    directory: Path, sites: dict[int, list[int]], tls: tuple[Path, Path] | None = None
+) -> Path:
+    """An nginx.conf in `directory` running deploy/nginx/bangfu.conf with only
+    its addresses changed: a server on 127.0.0.1:<listen> over an upstream of
+    the nodes on 127.0.0.1:<port> for each `sites` entry, HTTPS with the
+    (certificate, key) given. Run with `nginx -p directory -c <path>`."""
+    site = (ROOT / "deploy" / "nginx" / "bangfu.conf").read_text()
+    upstream = re.search(r"upstream bangfu_web \{.*?\n\}\n", site, re.S).group(0)
+    server = site[site.index("server {") :]
+    blocks = []
+    for listen, nodes in sites.items():
+        name = f"bangfu_{listen}"
+        servers = "".join(
+            f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n"
+            for port in nodes
+        )
+        blocks.append(
+            re.sub(r"\{\n(?:\s*server [^\n]*\n)+", "{\n" + servers, upstream).replace(
+                "bangfu_web", name
+            )
+        )
+        address = f"listen 127.0.0.1:{listen}"
+        if tls:
+            address += f" ssl;\n    ssl_certificate {tls[0]};\n"
+            address += f"    ssl_certificate_key {tls[1]}"
+        blocks.append(server.replace("listen 80", address).replace("bangfu_web", name))
+    (directory / "site.conf").write_text("\n".join(blocks))
+    # Debian's compiled-in temp folders are root's: the run keeps its own.
+    temp = "".join(
+        f"{kind}_temp_path {directory}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = directory / "nginx.conf"
+    conf.write_text(
+        f"daemon off;\npid {directory}/nginx.pid;\n"
+        f"error_log {directory}/nginx-error.log warn;\nevents {{}}\n"
+        f"http {{\naccess_log off;\n{temp}include {directory}/site.conf;\n}}\n"
+    )
+    return conf
