@@ -1,7 +1,10 @@
 """The benchmarks' plumbing: free ports, a database of their own that they drop
 only if they made it, and wrk's report read right. No timing is asserted."""
 
+import re
+import shutil
 import socket
+import subprocess
 
 import pytest
 
@@ -116,3 +119,30 @@ def test_shopper_cookies_travel_in_one_header():
     cookies = {"sessionid": "abc", "oscar_open_basket": "12:sig"}
 
     assert cookie_header(cookies) == "sessionid=abc; oscar_open_basket=12:sig"
+
+
+@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx not installed")
+def test_nginx_conf_runs_the_deploy_site_over_the_run_s_nodes(tmp_path):
+    # given
+    conf = harness.nginx_conf(tmp_path, {8081: [9001], 8082: [9001, 9002]})
+
+    # when
+    checked = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
+
+    # then
+    site = (tmp_path / "site.conf").read_text()
+    assert checked.returncode == 0, checked.stderr
+    assert re.findall(r"listen (\S+);", site) == ["127.0.0.1:8081", "127.0.0.1:8082"]
+    assert re.findall(r"server (127\.0\.0\.1:\d+) max_fails", site) == [
+        "127.0.0.1:9001",
+        "127.0.0.1:9001",
+        "127.0.0.1:9002",
+    ]
+    assert re.findall(r"proxy_pass (\S+);", site) == [
+        "http://bangfu_8081",
+        "http://bangfu_8082",
+    ]
