@@ -10,4 +10,5 @@ from .fulfilment import *  # noqa: F403
 from .households import *  # noqa: F403
 from .ledger import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .plans import *  # noqa: F403
 from .summaries import *  # noqa: F403

@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
     STORY_UNPUBLISHED = "story_unpublished", _("Story taken down")
     CASELOAD_ASSIGNED = "caseload_assigned", _("Household assigned")
     CASELOAD_REMOVED = "caseload_removed", _("Household unassigned")
+    PLAN_CREATED = "plan_created", _("Sales plan written")
+    PLAN_CHANGED = "plan_changed", _("Sales plan changed")
 
 
 class AuditEvent(AppendOnlyModel):

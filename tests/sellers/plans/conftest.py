@@ -1,0 +1,1 @@
+from tests.sellers.months import bureau_officer, months  # noqa: F401
