@@ -19,6 +19,7 @@ from collections import defaultdict
 from functools import cached_property
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellers.models import (
@@ -34,6 +35,7 @@ from .balances import household_balances
 from .buyers import BOUGHT, buyer_sets, campaign_rows, campaign_sums, channel_rows
 from .categories import category_rows, sales_cells
 from .periods import INCOME, ZERO, Period, _next_month, money, span_filter
+from .plans import plan_groups, plan_percent, plan_rows
 
 # Groups of fewer households than this are merged before anyone outside the
 # bureau sees them, and assistance categories even for the bureau.
@@ -283,6 +285,45 @@ class Report:
     def channels(self) -> list[dict]:
         """Per channel (WeChat group, Douyin video…): orders, buyers, income."""
         return channel_rows(self.campaigns, self._buyers)
+
+    # Plan against actual (sellers.reporting.plans): the plans running in the
+    # period, each over its own dates.
+    @cached_property
+    def plans(self) -> list[dict]:
+        """Per plan running in the period (by public code): target, sold,
+        pre-ordered, to go, percent, expected by today, behind."""
+        return plan_rows(self.period, timezone.localdate())
+
+    def _plan_groups(self, key, other: str) -> list[dict]:
+        return plan_percent(
+            merge_small_groups(plan_groups(self.plans, key), other=other)
+        )
+
+    @cached_property
+    def plans_by_village(self) -> list[dict]:
+        return self._plan_groups(
+            lambda r: f"{r['town']} {r['village']}",
+            _("Villages of fewer than 5 households with a plan"),
+        )
+
+    @cached_property
+    def plans_by_town(self) -> list[dict]:
+        return self._plan_groups(
+            lambda r: r["town"], _("Towns of fewer than 5 households with a plan")
+        )
+
+    @cached_property
+    def plans_by_organisation(self) -> list[dict]:
+        return self._plan_groups(
+            lambda r: r["organisation"],
+            _("Organisations of fewer than 5 households with a plan"),
+        )
+
+    @cached_property
+    def plans_behind(self) -> list[dict]:
+        """The plans behind (sold and pre-ordered short of the target times
+        the share of their days gone by)."""
+        return [row for row in self.plans if row["behind"]]
 
     @cached_property
     def with_change(self) -> dict:

@@ -2,7 +2,6 @@
 period, place and organisation, with what is still owed. Each table is one
 definition, shown on the page and written to CSV and to the workbook alike."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,27 +14,10 @@ from sellers.reporting.periods import money
 from sellers.reporting.report import Report
 from sellers.spreadsheets import heading, spreadsheet_text
 
-# Column kinds: how a cell is written to the page and to a spreadsheet.
-TEXT, COUNT, YUAN, YES_NO = "text", "count", "yuan", "yes_no"
+from .bureau_plan_tables import PLAN_GROUPS, plan_tables
+from .bureau_table import COUNT, PER_HOUSEHOLD, TEXT, YES_NO, YUAN, Table
 
-# Tables with a row per household: on the page, one village at a time (two
-# thousand rows help nobody on a screen); their downloads hold them all.
-PER_HOUSEHOLD = ("income", "balances")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of the report: on the page, in CSV and in the workbook alike."""
-
-    key: str
-    title: str
-    columns: list  # (label, field, kind)
-    rows: Callable[[Report], list[dict]]
-    # Figures from the store's opening to the period's end (balances).
-    since_opening: bool = False
-
-    def per_household_hidden(self, place) -> bool:
-        return self.key in PER_HOUSEHOLD and not all(place)
+__all__ = ["COUNT", "PER_HOUSEHOLD", "TEXT", "YES_NO", "YUAN", "Table"]
 
 
 def summary_rows(report: Report) -> list[dict]:
@@ -280,6 +262,7 @@ def report_tables(report: Report | None = None) -> list[Table]:
         *_people_tables(columns),
         *_sales_tables(columns),
         *_household_tables(columns),
+        *plan_tables(),
     ]
 
 
@@ -352,6 +335,13 @@ def _empty_message(table: Table, report: Report, place) -> str:
             "Choose a village in the table by town and village to see its "
             "households here; the downloads hold every household."
         )
+    if table.key in PLAN_GROUPS and report.plans:
+        return _(
+            "Not shown: fewer than 5 households had a plan in this period, "
+            "so few that they could be singled out."
+        )
+    if table.key.startswith("plans"):
+        return _("No sales plan ran in this period.")
     if table.key == "assistance" and report.totals["households"]:
         return _(
             "Not shown: fewer than 5 households had income in this period, "

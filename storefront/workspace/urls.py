@@ -3,7 +3,15 @@
 
 from django.urls import path
 
-from .views import bureau, campaigns, households, listing, parcels, statements
+from .views import (
+    bureau,
+    campaigns,
+    households,
+    listing,
+    parcels,
+    plans,
+    statements,
+)
 
 app_name = "workspace"
 
@@ -28,6 +36,9 @@ urlpatterns = [
     ),
     path("payouts/<int:pk>/receipt/", statements.payout_proof, name="payout-proof"),
     path("household/", statements.household_home, name="household"),
+    path("households/<str:slug>/plans/", plans.plan_list, name="plans"),
+    path("households/<str:slug>/plans/new/", plans.plan_create, name="plan-create"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan-edit"),
     path("campaigns/", campaigns.CampaignListView.as_view(), name="campaigns"),
     path(
         "campaigns/<int:pk>/poster/",

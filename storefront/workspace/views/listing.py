@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from catalog.forms import ListingForm
 from catalog.models import ImportStatus, ProductImport
 from sellers.households.selectors import household_caseload
 from sellers.households.services import household_delivery_promise_set
+from sellers.plans.selectors import plan_progress_by_household
 from sellers.spreadsheets import csv_response
 
 from ..decorators import workspace_view
@@ -44,8 +46,13 @@ def household_list(request):
     households = selectors.household_list_with_on_sale(households=_households(request))
     if not households:
         raise Http404
+    progress = plan_progress_by_household(
+        households=_households(request), today=timezone.localdate()
+    )
     return render(
-        request, "catalog/listing/households.html", {"households": households}
+        request,
+        "catalog/listing/households.html",
+        {"households": [(h, progress.get(h.pk)) for h in households]},
     )
 
 
@@ -56,6 +63,9 @@ def _products_page(request, household, promise_form=None):
         {
             "household": household,
             "products": selectors.household_listing(household=household),
+            "progress": plan_progress_by_household(
+                households=[household], today=timezone.localdate()
+            ).get(household.pk),
             "promise_form": promise_form
             or DeliveryPromiseForm(
                 initial={"delivery_promise": household.delivery_promise}

@@ -18,6 +18,7 @@ from sellers.households import selectors as household_selectors
 from sellers.ledger import selectors as ledger_selectors
 from sellers.ledger import services as ledger_services
 from sellers.models import EntryKind, Household, Payout
+from sellers.plans.selectors import plan_progress_by_household
 from sellers.spreadsheets import csv_response
 
 from ..decorators import workspace_view
@@ -166,5 +167,8 @@ def household_home(request):
                 household=household
             ),
             "summary": ledger_selectors.ledger_summary(household=household),
+            "progress": plan_progress_by_household(
+                households=[household], today=timezone.localdate()
+            ).get(household.pk),
         },
     )
