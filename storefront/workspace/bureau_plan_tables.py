@@ -47,25 +47,25 @@ def plan_tables() -> list[Table]:
     return [
         Table(
             "plans",
-            _("Sales plans against actual, by household"),
+            _("Plan vs actual by household"),
             [*_plan_columns(), *_figures(), (_("Behind plan"), "behind", YES_NO)],
             lambda r: r.plans,
         ),
         Table(
             "plans-villages",
-            _("Sales plans against actual, by village"),
+            _("Plan vs actual by village"),
             _group_columns(_("Village")),
             lambda r: r.plans_by_village,
         ),
         Table(
             "plans-towns",
-            _("Sales plans against actual, by town"),
+            _("Plan vs actual by town"),
             _group_columns(_("Town")),
             lambda r: r.plans_by_town,
         ),
         Table(
             "plans-organisations",
-            _("Sales plans against actual, by organisation"),
+            _("Plan vs actual by organisation"),
             _group_columns(_("Organisation")),
             lambda r: r.plans_by_organisation,
         ),

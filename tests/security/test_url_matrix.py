@@ -17,6 +17,7 @@ import csv
 import datetime
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from catalog import imports
 from sellers.campaigns.services import campaign_create
 from sellers.households.services import bureau_officer_grant, membership_grant
 from sellers.models import MemberRole, Parcel, ReportExport
+from sellers.plans.services import plan_create
 from tests import factories
 from tests.sellers import helpers
 
@@ -136,6 +138,14 @@ def world(pages, stripe_settings):
         ends_on=datetime.date(2099, 12, 31),
         acting_user=a,
     )
+    plan = plan_create(
+        household=luo,
+        acting_user=a,
+        season="冬季",
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        target_income=Decimal("5000"),
+    )
     job = imports.import_preview(
         household=luo,
         acting_user=a,
@@ -191,6 +201,9 @@ def world(pages, stripe_settings):
         "workspace:payout-proof": {"pk": payout.pk},
         "workspace:consent-scan": {"pk": consent.pk, "which": "signed"},
         "workspace:campaign-poster": {"pk": campaign.pk},
+        "workspace:plans": household_args,
+        "workspace:plan-create": household_args,
+        "workspace:plan-edit": {"pk": plan.pk},
         "workspace:caseload-remove": {"slug": luo.slug, "user_id": a.pk},
         "workspace:bureau-export": {"table": "income", "fmt": "xlsx"},
         "workspace:bureau-export-detail": {"pk": export.pk},

@@ -114,7 +114,7 @@ def test_exports_open_in_excel_with_the_period_and_time_on_top(
     ]
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert workbook.sheetnames[:3] == ["主要数字", "按周或按月的收入", "按镇和村"]
-    assert len(workbook.sheetnames) == 11
+    assert len(workbook.sheetnames) == 16  # 11, and the 5 of the sales plans
     households = workbook["按农户"]
     assert households["A1"].value == "按农户，2026-11-01 至 2026-11-30（北京时间）"
     assert [c.value for c in households[4]] == [

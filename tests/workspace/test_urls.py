@@ -12,6 +12,7 @@ from sellers.models import (
     Payout,
     ReportExport,
 )
+from sellers.plans.services import plan_create
 from tests import factories
 from tests.sellers import helpers
 
@@ -47,6 +48,9 @@ B_OBJECT = {
     "bureau-parcels": None,
     "bureau-export-detail": "report-export",
     "bureau-export-download": "report-export",
+    "plans": "household",
+    "plan-create": "household",
+    "plan-edit": "plan",
 }
 
 
@@ -54,6 +58,10 @@ POST_ONLY = {"ship", "deliver", "cancel", "consent-withdraw", "caseload-remove"}
 # A is neither an organisation administrator nor a bureau officer: refused
 # before any lookup.
 NOT_FOUND_BUT = {
+    # Plans outside the caseload are refused, as the issue asks, not hidden.
+    "plans": 403,
+    "plan-create": 403,
+    "plan-edit": 403,
     "caseload-remove": 403,
     "bureau-export": 403,
     "bureau-export-detail": 403,
@@ -87,7 +95,16 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
         end=datetime.date(2026, 11, 30),
         status="done",
     )
+    plan = plan_create(
+        household=chen,
+        acting_user=shop["b"],
+        season="冬季",
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        target_income=10,
+    )
     args = {
+        "plan": {"pk": plan.pk},
         "consent": {"pk": consent.pk, "which": "signed"},
         "export": {"table": "income", "fmt": "csv"},
         "report-export": {"pk": export.pk},

@@ -33,6 +33,7 @@ from sellers.models import (
 )
 from storefront.demo import data, history
 from storefront.demo.images import draw_photo
+from storefront.demo.plans import plans_load
 from storefront.models import (
     AfterSalesPage,
     HomePage,
@@ -114,6 +115,7 @@ class Command(BaseCommand):
         users = self.create_users(organisation)
         categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}
         home, index = self.create_pages()
+        planned, workers = [], []
         for number, row in enumerate(data.HOUSEHOLDS):
             household = self.create_household(organisation, row, number)
             if number == 0:
@@ -133,6 +135,9 @@ class Command(BaseCommand):
                 )
             self.record_consent(household, social_worker, row[2])
             self.create_story(index, household, row)
+            planned.append((household, row))
+            workers.append(social_worker)
+        plans_load(households=planned, workers=workers, today=timezone.localdate())
 
     def create_users(self, organisation):
         User = get_user_model()

@@ -43,16 +43,18 @@ def _product_or_404(request, pk: int):
 
 @workspace_view
 def household_list(request):
-    households = selectors.household_list_with_on_sale(households=_households(request))
+    households = list(
+        selectors.household_list_with_on_sale(households=_households(request))
+    )
     if not households:
         raise Http404
     progress = plan_progress_by_household(
-        households=_households(request), today=timezone.localdate()
+        households=households, today=timezone.localdate()
     )
+    for household in households:
+        household.plan_progress = progress.get(household.pk)
     return render(
-        request,
-        "catalog/listing/households.html",
-        {"households": [(h, progress.get(h.pk)) for h in households]},
+        request, "catalog/listing/households.html", {"households": households}
     )
 
 
