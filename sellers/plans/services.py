@@ -130,7 +130,8 @@ def _snapshot(fields: dict, campaigns, channels: list[str], items: list[dict]) -
         **{name: fields[name] for name in PLAN_FIELDS},
         "campaigns": "、".join(sorted(c.name for c in campaigns)),
         "channels": "、".join(channels),
-        "items": "；".join(_item_text(item) for item in items),
+        # Not "items": a template reading changes.items would get this.
+        "produce": "；".join(_item_text(item) for item in items),
     }
 
 

@@ -19,6 +19,15 @@ AUDIT_FIELDS = {
     "photo": _("Photo"),
     "display_level": _("consented display level"),
     "scope": _("scope"),
+    # A sales plan's
+    "season": _("Season"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "target_income": _("Target income (¥)"),
+    "campaigns": _("Campaigns"),
+    "channels": _("Other channels"),
+    "produce": _("What the household will produce"),
+    "notes": _("Notes"),
 }
 
 

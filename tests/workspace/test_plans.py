@@ -110,7 +110,7 @@ def test_a_changed_plan_is_a_new_version_in_the_audit_trail(client, caseloads):
     event = AuditEvent.objects.get(household=luo, action=AuditAction.PLAN_CHANGED)
     assert event.changes == {
         "target_income": ["100.00", "150.00"],
-        "items": [
+        "produce": [
             "草鱼 2000条 2026-12-01–2026-12-31",
             "草鱼 2500条 2026-12-01–2026-12-31",
         ],
@@ -254,3 +254,63 @@ def test_groups_of_five_households_with_a_plan_are_shown(
         "统景镇", "5", "500.00", "160.00", "0.00", "375.00", "32", "500.00", "4"
     ]  # fmt: skip
     assert organisations[1][1:] == towns[1][1:]
+
+
+def test_the_households_list_reads_plans_in_the_same_queries_however_many(
+    client, organisation
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given: a worker with one household planned, then three
+    first = factories.household_create(organisation=organisation)
+    worker = helpers.social_worker("a@agency.example", first)
+    plan_for(first)
+    client.force_login(worker)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/workspace/listing/")
+    for _n in range(2):
+        household = factories.household_create(organisation=organisation)
+        helpers.caseload_assign(household=household, social_worker=worker)
+        plan_for(household)
+
+    # when
+    with CaptureQueriesContext(connection) as three:
+        response = client.get("/workspace/listing/")
+    page = client.get(f"/workspace/listing/h/{first.slug}/")
+
+    # then
+    assert len(three) == len(one)
+    assert [h.plan_progress.target for h in response.context["households"]] == [
+        Decimal("100.00")
+    ] * 3
+    assert page.context["progress"].to_go == Decimal("100.00")
+
+
+def test_the_audit_trail_shows_a_plans_changes_to_its_reviewers(client, caseloads):
+    from sellers.households.services import membership_grant
+    from sellers.models import MemberRole
+
+    # given: 罗's plan written, then its target changed
+    luo, a, _other = caseloads
+    plan = plan_for(luo)
+    services.plan_update(
+        plan=plan,
+        acting_user=a,
+        season="11月",
+        starts_on=D(2026, 11, 1),
+        ends_on=D(2026, 11, 30),
+        target_income=Decimal("150"),
+    )
+    reviewer = helpers.User.objects.create_user(username="rev", password="pw")
+    membership_grant(
+        user=reviewer, organisation=luo.organisation, role=MemberRole.REVIEWER
+    )
+    client.force_login(reviewer)
+
+    # when
+    response = client.get("/workspace/audit/")
+
+    # then
+    assert response.status_code == 200
+    assert "100.00 → 150.00" in response.content.decode()

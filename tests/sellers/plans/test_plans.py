@@ -150,7 +150,7 @@ def test_a_plan_is_audited_when_written_and_when_changed(organisation):
     ]
     created, last = [e for e in events if e.action.startswith("plan")]
     assert created.actor == worker
-    assert created.changes["items"] == [None, "草鱼 2000条"]
+    assert created.changes["produce"] == [None, "草鱼 2000条"]
     assert created.changes["target_income"] == [None, "5000"]
     assert last.changes == {"target_income": ["5000.00", "6000.00"]}
     assert last.subject == "2026年冬季出塘 v2"
