@@ -17,8 +17,6 @@ from sellers.spreadsheets import heading, spreadsheet_text
 from .bureau_plan_tables import PLAN_GROUPS, plan_tables
 from .bureau_table import COUNT, PER_HOUSEHOLD, TEXT, YES_NO, YUAN, Table
 
-__all__ = ["COUNT", "PER_HOUSEHOLD", "TEXT", "YES_NO", "YUAN", "Table"]
-
 
 def summary_rows(report: Report) -> list[dict]:
     """The headline figures, each with the compared periods' and the change."""
