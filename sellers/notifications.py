@@ -118,6 +118,16 @@ SMS_PARAMS: dict[str, Callable[[dict], dict]] = {
     "parcel_delivered": _buyer_params,
     "parcel_cancelled": lambda c: {**_buyer_params(c), "amount": c["refunded"]},
     "parcel_refunded": lambda c: {**_buyer_params(c), "amount": c["refunded"]},
+    "preorder_settled": lambda c: {
+        **_buyer_params(c),
+        "settled": c["settled"],
+        "amount": c["refunded"],
+    },
+    "preorder_delayed": lambda c: {
+        **_buyer_params(c),
+        "start": c["offer"].window_start.isoformat(),
+        "end": c["offer"].window_end.isoformat(),
+    },
     "order_receipt": lambda c: {
         **_buyer_params(c),
         "amount": c["order"].total_incl_tax,

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # transaction, to be reviewed again against the new consent.
 # Arguments: household, acting_user.
 consent_narrowed = Signal()
+
+# Sent when a harvest pre-order changes what public pages show of it (its
+# window, its capacity left). No arguments.
+preorder_changed = Signal()

@@ -10,8 +10,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sellers import uploads
 from sellers.audit import audit_record
-from sellers.models import AuditAction, Household, Organisation, PickupPoint
-from sellers.signals import consent_narrowed
+from sellers.models import (
+    AuditAction,
+    HarvestOffer,
+    Household,
+    Organisation,
+    PickupPoint,
+)
+from sellers.signals import consent_narrowed, preorder_changed
 
 from . import page_cache, stories
 from .models import HouseholdIndexPage, HouseholdStoryPage
@@ -25,6 +31,7 @@ SHOWN_ON_PUBLIC_PAGES = [
     get_model("partner", "StockRecord"),
     Household,
     Organisation,  # its service contact, on product pages
+    HarvestOffer,  # 预售: window, price per jin
     get_image_model(),
     get_model("catalogue", "ProductCertificate"),
     PageViewRestriction,  # cached with the pages they restrict
@@ -65,6 +72,7 @@ for model in SHOWN_ON_PUBLIC_PAGES:
     )
 
 
+@receiver(preorder_changed, dispatch_uid="pc-preorder")
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_page_move)

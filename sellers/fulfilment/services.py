@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sellers import clock
 from sellers.models import (
     EntryKind,
+    HarvestOffer,
     Household,
     LedgerEntry,
     Parcel,
@@ -47,6 +48,11 @@ def order_route_to_households(
         goods[line.partner_id] += line.line_price_incl_tax
         lines[line.partner_id].append(line)
     households = Household.objects.in_bulk(list(goods), field_name="partner_id")
+    preordered = set(
+        HarvestOffer.objects.filter(
+            product_id__in=[line.product_id for line in order.lines.all()]
+        ).values_list("product_id", flat=True)
+    )
     missing = set(goods) - set(households)
     if missing:
         raise ValueError(f"Order {order.number}: partners {missing} are no households")
@@ -61,6 +67,7 @@ def order_route_to_households(
             goods_total=total,
             delivery_charge=charges[partner_id],
             household_ships=households[partner_id].ships_itself,
+            preorder=any(line.product_id in preordered for line in lines[partner_id]),
         )
         for partner_id, total in goods.items()
     )

@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from sellers.models import (
     EntryKind,
+    HarvestSettlement,
     Household,
     IncomeDay,
     LedgerEntry,
@@ -101,8 +102,10 @@ def chain_check(books: _Books) -> list[str]:
 
 def records_check(books: _Books) -> list[str]:
     """Per household: sales = the paid orders' line amounts (+ delivery where
-    the household ships); refunds = the shares of cancelled parcels (but
-    those whose loss the agency bore); payouts = the payouts recorded."""
+    the household ships), less what pre-ordered parcels were not credited
+    (all of it until settled, the weight refunded once settled); refunds =
+    the shares credited for cancelled parcels (but those whose loss the
+    agency bore); payouts = the payouts recorded."""
     paid_lines = Line.objects.filter(order__number__in=books.paid_order_numbers)
     line_totals = _by_household(
         paid_lines.values("partner_id")
@@ -116,6 +119,7 @@ def records_check(books: _Books) -> list[str]:
         .values_list("household_id", "total")
     )
     refunded_shares = _refunded_shares(books.paid_parcels)
+    not_credited = _preorders_not_credited(books.paid_parcels)
     payouts = _by_household(
         Payout.objects.values("household_id")
         .annotate(total=Sum("amount"))
@@ -125,7 +129,8 @@ def records_check(books: _Books) -> list[str]:
     for household_id, partner_id in sorted(books.households.items()):
         expected = {
             EntryKind.SALE: line_totals.get(partner_id, ZERO)
-            + delivery_kept.get(household_id, ZERO),
+            + delivery_kept.get(household_id, ZERO)
+            - not_credited.get(household_id, ZERO),
             EntryKind.REFUND: -refunded_shares.get(household_id, ZERO),
             EntryKind.PAYOUT: -payouts.get(household_id, ZERO),
         }
@@ -139,9 +144,40 @@ def records_check(books: _Books) -> list[str]:
     return problems
 
 
+def _settled(parcels) -> dict[int, Decimal]:
+    """Parcel id → what its settlement by weight refunded, for the pre-ordered
+    parcels among these that are settled."""
+    return dict(
+        HarvestSettlement.objects.filter(
+            parcel__in=parcels, done_at__isnull=False
+        ).values_list("parcel_id", "refund")
+    )
+
+
+def _credited_share(parcel, settled: dict[int, Decimal]) -> Decimal:
+    """What the household was credited for a parcel: its share, or for a
+    pre-ordered one its settled share (nothing before it is settled)."""
+    if not parcel.preorder:
+        return parcel.household_share
+    if parcel.pk not in settled:
+        return ZERO
+    return parcel.household_share - settled[parcel.pk]
+
+
+def _preorders_not_credited(paid_parcels) -> dict[int, Decimal]:
+    """Per household: what its paid pre-ordered parcels' shares hold beyond
+    what they were credited."""
+    preorders = list(paid_parcels.filter(preorder=True))
+    settled = _settled(preorders)
+    return _by_household(
+        (p.household_id, p.household_share - _credited_share(p, settled))
+        for p in preorders
+    )
+
+
 def _refunded_shares(paid_parcels) -> dict[int, Decimal]:
-    """Per household: its shares of the cancelled parcels, but those whose
-    loss the agency bore."""
+    """Per household: what was credited for the cancelled parcels, but those
+    whose loss the agency bore."""
     cancelled = paid_parcels.filter(status=ParcelStatus.CANCELLED)
     absorbed = set(
         ParcelEvent.objects.filter(
@@ -150,8 +186,9 @@ def _refunded_shares(paid_parcels) -> dict[int, Decimal]:
             settlement=Settlement.ABSORBED,
         ).values_list("parcel_id", flat=True)
     )
+    settled = _settled(cancelled.filter(preorder=True))
     return _by_household(
-        (parcel.household_id, parcel.household_share)
+        (parcel.household_id, _credited_share(parcel, settled))
         for parcel in cancelled
         if parcel.pk not in absorbed
     )
@@ -159,9 +196,9 @@ def _refunded_shares(paid_parcels) -> dict[int, Decimal]:
 
 def provider_refunds_check(books: _Books) -> list[str]:
     """At the provider, each parcel (references "parcel-<id>" and
-    "parcel-<id>-part-<n>") refunded what it records, a cancelled one its
-    total (in one refund or with parts refunded before); no refund for a
-    parcel that records none."""
+    "parcel-<id>-part-<n>", "parcel-<id>-harvest") refunded what it records,
+    a cancelled one its total (in one refund or with parts refunded before);
+    no refund for a parcel that records none."""
     at_provider: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for reference, amount in books.stripe_refunds.items():
         at_provider["-".join(reference.split("-")[:2])] += amount

@@ -113,11 +113,15 @@ def order_credit_households(*, order) -> list[LedgerEntry]:
     """Credit each household its parcel's share once the order's money is captured.
 
     Safe to call again (the capture's answer and Stripe's webhook both do):
-    a parcel already credited is skipped. The households' social workers are
+    a parcel already credited is skipped. A parcel of pre-ordered produce is
+    credited when it is settled by its real weight (sellers.preorders), never
+    at the estimate paid. The households' social workers are
     told of their new parcels. A constant number of queries, however many
     households the order has.
     """
-    live = Parcel.objects.filter(order=order).exclude(status=ParcelStatus.CANCELLED)
+    live = Parcel.objects.filter(order=order, preorder=False).exclude(
+        status=ParcelStatus.CANCELLED
+    )
     heads = _ledger_heads(live.values("household_id"))
     # Read after the locks: a simultaneous call has either credited already
     # (and is seen here) or waits for this transaction.

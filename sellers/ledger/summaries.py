@@ -163,7 +163,8 @@ def _parcel_lines(parcel_ids) -> list[tuple]:
             "parcel_id",
             Coalesce("line__product__parent_id", "line__product_id"),
             "line__quantity",
-            "line__line_price_incl_tax",
+            # A pre-ordered line is sold at what its weight settled.
+            Coalesce("harvest_weighing__amount", "line__line_price_incl_tax"),
             "category_id",
             "certified",
         )

@@ -11,4 +11,5 @@ from .households import *  # noqa: F403
 from .ledger import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .plans import *  # noqa: F403
+from .preorders import *  # noqa: F403
 from .summaries import *  # noqa: F403

@@ -56,6 +56,9 @@ class Parcel(models.Model):
     # Whether the household itself is credited the delivery charge, as it
     # stood when the order was placed.
     household_ships = models.BooleanField(_("shipped by the household"), default=True)
+    # Holds pre-ordered produce (sellers.HarvestOffer): credited when it is
+    # settled by its real weight, not when the order is paid.
+    preorder = models.BooleanField(_("pre-order"), default=False, editable=False)
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -1,14 +1,58 @@
-"""Reads of harvest pre-orders (a stand-in until pre-orders are built)."""
+"""Reads of harvest pre-orders: offers shown with a product, money waiting for
+a harvest."""
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
+
+from sellers.models import HarvestOffer, Parcel, ParcelStatus
 
 
 def preorder_pending_by_household(
-    *, household_ids, start: datetime.date, end: datetime.date
+    *, household_ids, start: datetime.datetime, end: datetime.datetime
 ) -> dict[int, Decimal]:
-    """Per household id, the amount of its paid pre-orders not yet settled
-    (not yet credited to its ledger as sales), of pre-orders ordered within
-    [start, end); households without any are left out. Nothing is pre-ordered
-    until pre-orders exist, so this returns {}."""
-    return {}
+    """Per household: the shares of its paid pre-ordered parcels not yet settled
+    (so not yet in its ledger), of orders placed in [start, end)."""
+    rows = (
+        Parcel.objects.filter(
+            household_id__in=household_ids,
+            preorder=True,
+            order__status="paid",
+            order__date_placed__gte=start,
+            order__date_placed__lt=end,
+        )
+        .exclude(status=ParcelStatus.CANCELLED)
+        .exclude(harvest_settlement__done_at__isnull=False)
+        .values_list(
+            "household_id", "goods_total", "delivery_charge", "household_ships"
+        )
+    )
+    pending: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for household_id, goods, delivery, ships in rows:
+        pending[household_id] += goods + (delivery if ships else 0)
+    return dict(pending)
+
+
+def harvest_offer_get(*, product) -> HarvestOffer | None:
+    """The product's pre-order offer, if it is offered for pre-order."""
+    return HarvestOffer.objects.filter(product=product).first()
+
+
+def harvest_offer_list_for_households(*, household_ids):
+    """The offers of these households, the coming harvests first."""
+    return (
+        HarvestOffer.objects.filter(household_id__in=household_ids)
+        .select_related("product", "household")
+        .order_by("window_start", "pk")
+    )
+
+
+def preorder_parcel_list(*, offer: HarvestOffer):
+    """The live parcels holding this offer's pieces, in order-received order."""
+    return (
+        Parcel.objects.filter(lines__product_id=offer.product_id)
+        .exclude(status=ParcelStatus.CANCELLED)
+        .select_related("order", "harvest_settlement")
+        .order_by("order__date_placed", "order_id")
+        .distinct()
+    )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from sellers.preorders.services import settlement_finish_stale
+
 from .models import (
     LIVE_STATUSES,
     PaymentRepair,
@@ -73,11 +75,12 @@ class Reconciliation:
 
 
 def _uncredited(order_numbers: set[str]) -> set[str]:
-    """Of these orders, those with a live parcel not yet credited."""
+    """Of these orders, those with a live parcel not yet credited (pre-ordered
+    parcels are credited when settled, not when paid)."""
     from sellers.models import EntryKind, Parcel, ParcelStatus
 
     return set(
-        Parcel.objects.filter(order__number__in=order_numbers)
+        Parcel.objects.filter(order__number__in=order_numbers, preorder=False)
         .exclude(status=ParcelStatus.CANCELLED)
         .exclude(ledger_entries__kind=EntryKind.SALE)
         .values_list("order__number", flat=True)
@@ -257,4 +260,9 @@ def payments_heal(*, now: datetime.datetime | None = None) -> list[Gap]:
         if done:
             logger.warning("Heal: %s", gap)
             repaired.append(gap)
+    # A settlement by weight whose attempt died after its refund is finished
+    # with the figures it claimed.
+    finished = settlement_finish_stale(now=now)
+    if finished:
+        logger.warning("Heal: %s pre-order settlement(s) finished", finished)
     return repaired

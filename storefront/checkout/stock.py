@@ -8,6 +8,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.order.utils import OrderCreator
 from oscar.core.loading import get_model
 
+from sellers.preorders.services import preorder_limit_check
 from storefront import page_cache
 
 StockRecord = get_model("partner", "StockRecord")
@@ -48,6 +49,10 @@ class GuardedOrderCreator(OrderCreator):
     id order and inside the order's transaction, as Oscar calls it)."""
 
     def update_stock_records(self, line):
+        # A pre-order's per-order limit holds however the basket was filled.
+        refused = preorder_limit_check(product=line.product, quantity=line.quantity)
+        if refused:
+            raise UnableToPlaceOrder(refused)
         if not line.product.get_product_class().track_stock:
             return
         if not stock_allocate(

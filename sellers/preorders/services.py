@@ -1,0 +1,468 @@
+"""Harvest pre-orders: offered, settled by real weight, cut short or delayed.
+
+The buyer pays the full estimate when ordering (no authorisation is held
+for weeks); each parcel is settled by its real weight, the difference
+refunded, and only then is the household credited what was settled.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from sellers import clock
+from sellers.models import (
+    EntryKind,
+    HarvestOffer,
+    HarvestSettlement,
+    HarvestWeighing,
+    LedgerEntry,
+    Parcel,
+    ParcelLine,
+    ParcelStatus,
+    fen,
+)
+from sellers.notifications import notify
+from sellers.signals import preorder_changed
+
+from ..fulfilment.notices import parcel_buyer, parcel_context
+from ..fulfilment.services import _parcel_move, _refund, parcel_cancel
+from ..ledger.services import ledger_append
+
+StockRecord = get_model("partner", "StockRecord")
+
+# A settlement claimed by an attempt that died is taken over after this long.
+SETTLEMENT_STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+class PreorderError(ValidationError):
+    """A pre-order change that cannot be made as asked; nothing was changed."""
+
+
+def _offer_check(*, window_start, window_end, price_per_jin, jin_per_piece, limit):
+    if window_end < window_start:
+        raise PreorderError(_("The harvest window must end on or after its start."))
+    if price_per_jin <= 0 or jin_per_piece <= 0:
+        raise PreorderError(_("Enter a price per jin and a weight per piece above 0."))
+    if limit < 1:
+        raise PreorderError(_("Allow at least 1 piece per order."))
+
+
+@transaction.atomic
+def harvest_offer_create(
+    *,
+    product,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    price_per_jin: Decimal,
+    jin_per_piece: Decimal,
+    capacity: int,
+    per_order_limit: int,
+    tolerance_percent: Decimal = Decimal("10.00"),
+    acting_user=None,
+) -> HarvestOffer:
+    """Offer a household's product for pre-order: its capacity in pieces and
+    the estimated price of a piece become its stock record's."""
+    _offer_check(
+        window_start=window_start,
+        window_end=window_end,
+        price_per_jin=price_per_jin,
+        jin_per_piece=jin_per_piece,
+        limit=per_order_limit,
+    )
+    if capacity < 1:
+        raise PreorderError(_("Offer at least 1 piece."))
+    if HarvestOffer.objects.filter(product=product).exists():
+        raise PreorderError(_("This product is already offered for pre-order."))
+    stockrecord = StockRecord.objects.select_related("partner__household").get(
+        product=product
+    )
+    offer = HarvestOffer.objects.create(
+        product=product,
+        household=stockrecord.partner.household,
+        window_start=window_start,
+        window_end=window_end,
+        price_per_jin=price_per_jin,
+        jin_per_piece=jin_per_piece,
+        per_order_limit=per_order_limit,
+        tolerance_percent=tolerance_percent,
+        created_by=acting_user,
+    )
+    StockRecord.objects.filter(pk=stockrecord.pk).update(
+        price=offer.piece_price, num_in_stock=capacity, date_updated=clock.now()
+    )
+    _pages_changed()
+    return offer
+
+
+def _pages_changed() -> None:
+    """Cached pages show offers (window, capacity left): they are stale now."""
+    preorder_changed.send(sender=HarvestOffer)
+
+
+def preorder_limit_check(*, product, quantity: int) -> str:
+    """Why `quantity` pieces of this product cannot be in one order ('' if
+    they can): a pre-order's per-order limit."""
+    offer = HarvestOffer.objects.filter(product=product).first()
+    if offer is None or quantity <= offer.per_order_limit:
+        return ""
+    return _("“%(product)s” is a pre-order: at most %(limit)s per order.") % {
+        "product": product.get_title(),
+        "limit": offer.per_order_limit,
+    }
+
+
+def _offers_of(parcel: Parcel) -> dict[int, HarvestOffer]:
+    """The parcel's order lines (by id) that are pre-ordered, with their offer."""
+    lines = ParcelLine.objects.filter(parcel=parcel).select_related("line")
+    offers = HarvestOffer.objects.in_bulk(
+        [pl.line.product_id for pl in lines], field_name="product_id"
+    )
+    return {
+        pl.line_id: offers[pl.line.product_id]
+        for pl in lines
+        if pl.line.product_id in offers
+    }
+
+
+def settlement_figures(
+    *, parcel: Parcel, weights: dict[int, Decimal]
+) -> tuple[Decimal, dict[int, tuple[Decimal, Decimal]]]:
+    """What a parcel is settled at: (goods settled, {line id: (real jin,
+    amount)}). A line lighter than estimated is settled at its real weight ×
+    the price per jin; a heavier one at its estimate (the household absorbs
+    the rest); lines not pre-ordered at their price."""
+    offers = _offers_of(parcel)
+    missing = set(offers) - set(weights)
+    if missing or any(w <= 0 for w in weights.values()):
+        raise PreorderError(_("Enter the real weight of every pre-ordered line."))
+    lines = {
+        pl.line_id: pl.line
+        for pl in ParcelLine.objects.filter(parcel=parcel).select_related("line")
+    }
+    goods, weighed = Decimal("0.00"), {}
+    for line_id, line in lines.items():
+        estimate = line.line_price_incl_tax
+        if line_id in offers:
+            real = fen(weights[line_id] * offers[line_id].price_per_jin)
+            amount = min(real, estimate)
+            weighed[line_id] = (weights[line_id], amount)
+            goods += amount
+        else:
+            goods += estimate
+    return goods, weighed
+
+
+def parcel_settle_weights(
+    *, parcel: Parcel, weights: dict[int, Decimal], acting_user
+) -> Parcel:
+    """Settle a pre-ordered parcel by the real weight of its lines: refund the
+    buyer what the estimate overcharged, credit the household what was
+    settled, and tell the buyer.
+
+    Done once: the settlement (with its figures) is claimed and committed
+    first; the refund carries a reference unique to it; the ledger and the
+    parcel's refunded amount are written last, with the settlement marked
+    done. An attempt that died after the refund is finished by the next one
+    (or settlement_finish_stale) with the figures claimed, never new ones.
+    """
+    parcel = Parcel.objects.select_related("order", "household").get(pk=parcel.pk)
+    if not parcel.preorder:
+        raise PreorderError(_("This parcel holds no pre-ordered produce."))
+    if parcel.status == ParcelStatus.CANCELLED:
+        raise PreorderError(_("This parcel is cancelled; nothing was changed."))
+    existing = HarvestSettlement.objects.filter(parcel=parcel).first()
+    if existing is not None and existing.done_at is not None:
+        raise PreorderError(_("This parcel is already settled; nothing was changed."))
+    if not parcel.order.status == "paid":
+        raise PreorderError(
+            _("The order's payment is not captured yet; try again in a minute.")
+        )
+    if existing is None:
+        goods, weighed = settlement_figures(parcel=parcel, weights=weights)
+        settlement = _settlement_claim(
+            parcel=parcel, goods=goods, weighed=weighed, acting_user=acting_user
+        )
+    else:
+        settlement = _settlement_take_over(existing)
+    return settlement_finish(settlement=settlement)
+
+
+def _settlement_claim(*, parcel, goods, weighed, acting_user) -> HarvestSettlement:
+    try:
+        with transaction.atomic():
+            settlement = HarvestSettlement.objects.create(
+                parcel=parcel,
+                settled_goods=goods,
+                refund=parcel.goods_total - goods,
+                settled_by=acting_user,
+            )
+            parcel_lines = dict(
+                ParcelLine.objects.filter(parcel=parcel).values_list("line_id", "pk")
+            )
+            HarvestWeighing.objects.bulk_create(
+                HarvestWeighing(
+                    settlement=settlement,
+                    parcel_line_id=parcel_lines[line_id],
+                    real_jin=real,
+                    amount=amount,
+                )
+                for line_id, (real, amount) in weighed.items()
+            )
+    except IntegrityError:
+        raise PreorderError(
+            _("This parcel is being settled just now; nothing was changed.")
+        ) from None
+    return settlement
+
+
+def _settlement_take_over(settlement: HarvestSettlement) -> HarvestSettlement:
+    """The claim of an attempt that died, once it is stale; else refused."""
+    now = clock.now()
+    taken = HarvestSettlement.objects.filter(
+        pk=settlement.pk,
+        done_at__isnull=True,
+        updated_at__lt=now - SETTLEMENT_STALE_AFTER,
+    ).update(updated_at=now)
+    if not taken:
+        raise PreorderError(
+            _("This parcel is being settled just now; nothing was changed.")
+        )
+    settlement.refresh_from_db()
+    return settlement
+
+
+def settlement_finish(*, settlement: HarvestSettlement) -> Parcel:
+    """Refund (once, by the settlement's reference) and credit a claimed
+    settlement; the parcel after."""
+    parcel = settlement.parcel
+    if settlement.refund > 0 and not settlement.refund_id:
+        refund_id = _refund(parcel, settlement.refund, f"parcel-{parcel.pk}-harvest")
+        # Kept at once: a crash before the ledger below then finds it made.
+        HarvestSettlement.objects.filter(pk=settlement.pk).update(refund_id=refund_id)
+        settlement.refund_id = refund_id
+    with transaction.atomic():
+        done = HarvestSettlement.objects.filter(
+            pk=settlement.pk, done_at__isnull=True
+        ).update(done_at=clock.now(), updated_at=clock.now())
+        if not done:
+            parcel.refresh_from_db()
+            return parcel
+        if settlement.refund:
+            Parcel.objects.filter(pk=parcel.pk).update(
+                refunded=F("refunded") + settlement.refund,
+                refund_id=settlement.refund_id,
+                updated_at=clock.now(),
+            )
+        parcel.refresh_from_db()
+        share = parcel.household_share - settlement.refund
+        ledger_append(
+            household=parcel.household,
+            kind=EntryKind.SALE,
+            amount=share,
+            parcel=parcel,
+            memo=_("Order %(number)s: settled by weight")
+            % {"number": parcel.order.number},
+            acting_user=settlement.settled_by,
+        )
+        notify(
+            event="preorder_settled",
+            recipients=parcel_buyer(parcel.order),
+            context={
+                **parcel_context(parcel),
+                "settled": settlement.settled_goods,
+                "refunded": settlement.refund,
+                "weighings": list(
+                    settlement.weighings.select_related("parcel_line__line")
+                ),
+            },
+        )
+    return parcel
+
+
+def settlement_finish_stale(*, now: datetime.datetime | None = None) -> int:
+    """Finish every settlement an attempt claimed and left (it died); how many."""
+    now = now or clock.now()
+    stale = HarvestSettlement.objects.filter(
+        done_at__isnull=True, updated_at__lt=now - SETTLEMENT_STALE_AFTER
+    ).select_related("parcel")
+    finished = 0
+    for settlement in stale:
+        taken = HarvestSettlement.objects.filter(
+            pk=settlement.pk, done_at__isnull=True, updated_at=settlement.updated_at
+        ).update(updated_at=now)
+        if taken:
+            settlement_finish(settlement=settlement)
+            finished += 1
+    return finished
+
+
+def _preorder_parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
+    """Cancel a pre-ordered parcel and refund its buyer in full; one already
+    settled goes through parcel_cancel (its credit is debited back)."""
+    if LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).exists():
+        return parcel_cancel(parcel=parcel, reason=reason, acting_user=acting_user)
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        if HarvestSettlement.objects.filter(parcel=parcel).exists():
+            raise PreorderError(
+                _("This parcel is being settled just now; nothing was changed.")
+            )
+        rest = parcel.total - parcel.refunded
+        parcel = _parcel_move(
+            parcel=parcel,
+            status=ParcelStatus.CANCELLED,
+            acting_user=acting_user,
+            note=reason,
+            cancel_reason=reason,
+            event={"refunded": rest},
+        )
+        # Never credited, so nothing is debited: the whole payment goes back.
+        refund_id = _refund(parcel, rest, f"parcel-{parcel.pk}")
+        Parcel.objects.filter(pk=parcel.pk).update(
+            refund_id=refund_id, refunded=parcel.total
+        )
+        _allocation_release(parcel)
+        _pages_changed()
+        parcel.refresh_from_db()
+        notify(
+            event="parcel_cancelled",
+            recipients=parcel_buyer(parcel.order),
+            context={**parcel_context(parcel), "refunded": rest},
+        )
+    return parcel
+
+
+def _allocation_release(parcel: Parcel) -> None:
+    """Give the parcel's pieces back to their stock records' capacity."""
+    lines = ParcelLine.objects.filter(parcel=parcel).values_list(
+        "line__stockrecord_id", "line__quantity"
+    )
+    for stockrecord_id, quantity in lines:
+        StockRecord.objects.filter(
+            pk=stockrecord_id, num_allocated__gte=quantity
+        ).update(num_allocated=F("num_allocated") - quantity, date_updated=clock.now())
+
+
+def _offer_parcels(offer: HarvestOffer):
+    """The live parcels holding this offer's pieces, in order-received order,
+    each with the pieces it holds."""
+    rows = (
+        ParcelLine.objects.filter(line__product_id=offer.product_id)
+        .exclude(parcel__status=ParcelStatus.CANCELLED)
+        .select_related("parcel__order", "parcel__household", "line")
+        .order_by("parcel__order__date_placed", "parcel__order_id", "pk")
+    )
+    parcels: dict[int, list] = {}
+    for row in rows:
+        entry = parcels.setdefault(row.parcel_id, [row.parcel, 0])
+        entry[1] += row.line.quantity
+    return list(parcels.values())
+
+
+def harvest_record_catch(
+    *, offer: HarvestOffer, pieces: int, acting_user
+) -> list[Parcel]:
+    """Record the pieces actually caught; the pre-orders that cannot be filled
+    (the last received first to go) are cancelled and refunded in full, and
+    their buyers told. The parcels cancelled."""
+    if pieces < 0:
+        raise PreorderError(_("Enter the pieces caught (0 or more)."))
+    with transaction.atomic():
+        # Locks the capacity against orders being placed meanwhile.
+        stockrecord = StockRecord.objects.select_for_update().get(
+            product_id=offer.product_id
+        )
+        parcels = _offer_parcels(offer)
+        if any(p.order.status != "paid" for p, _n in parcels):
+            raise PreorderError(
+                _(
+                    "Some pre-orders are still being paid; record the catch again "
+                    "in 15 minutes (unpaid orders are released by then)."
+                )
+            )
+        kept, cut = 0, []
+        for parcel, quantity in parcels:
+            if not cut and kept + quantity <= pieces:
+                kept += quantity
+            else:
+                cut.append(parcel)
+        HarvestOffer.objects.filter(pk=offer.pk).update(caught_pieces=pieces)
+        StockRecord.objects.filter(pk=stockrecord.pk).update(
+            num_in_stock=pieces, date_updated=clock.now()
+        )
+    reason = _("Short harvest: only %(pieces)s caught") % {"pieces": pieces}
+    cancelled = [
+        _preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
+        for p in cut
+    ]
+    offer.refresh_from_db()
+    _pages_changed()
+    return cancelled
+
+
+@transaction.atomic
+def harvest_delay(
+    *,
+    offer: HarvestOffer,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    acting_user,
+) -> HarvestOffer:
+    """Move the harvest window later and tell every buyer waiting for it that
+    they may cancel for a full refund."""
+    if window_end < window_start:
+        raise PreorderError(_("The harvest window must end on or after its start."))
+    if window_start <= offer.window_start and window_end <= offer.window_end:
+        raise PreorderError(_("A delay moves the window later."))
+    old = (offer.window_start, offer.window_end)
+    HarvestOffer.objects.filter(pk=offer.pk).update(
+        window_start=window_start, window_end=window_end, delayed_at=clock.now()
+    )
+    offer.refresh_from_db()
+    for parcel, _pieces in _offer_parcels(offer):
+        if hasattr(parcel, "harvest_settlement"):
+            continue
+        notify(
+            event="preorder_delayed",
+            recipients=parcel_buyer(parcel.order),
+            context={**parcel_context(parcel), "offer": offer, "old_window": old},
+        )
+    _pages_changed()
+    return offer
+
+
+def preorder_buyer_cancel(*, order, acting_user=None) -> list[Parcel]:
+    """The buyer withdraws the pre-ordered parcels of his order whose harvest
+    was delayed (full refunds); the parcels cancelled."""
+    parcels = [
+        parcel
+        for parcel in Parcel.objects.filter(
+            order=order, preorder=True, status=ParcelStatus.TO_PACK
+        ).order_by("pk")
+        if preorder_cancellable(parcel=parcel)
+    ]
+    if not parcels:
+        raise PreorderError(_("Nothing in this order can be cancelled now."))
+    reason = _("Cancelled by the buyer after the harvest was delayed")
+    return [
+        _preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
+        for p in parcels
+    ]
+
+
+def preorder_cancellable(*, parcel: Parcel) -> bool:
+    """Whether the buyer may still withdraw this parcel: it waits for a
+    harvest that was delayed, and is neither settled nor on its way."""
+    if not parcel.preorder or parcel.status != ParcelStatus.TO_PACK:
+        return False
+    if HarvestSettlement.objects.filter(parcel=parcel).exists():
+        return False
+    return HarvestOffer.objects.filter(
+        product__in=ParcelLine.objects.filter(parcel=parcel).values("line__product"),
+        delayed_at__isnull=False,
+    ).exists()
