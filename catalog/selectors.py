@@ -82,7 +82,7 @@ def product_page_list() -> QuerySet:
     whether a certificate is valid today, in five queries."""
     household = "partner__household"
     return (
-        Product.objects.select_related("product_class", "parent")
+        Product.objects.select_related("product_class", "parent", "harvest_offer")
         .prefetch_related(
             Prefetch(
                 "stockrecords",
@@ -130,7 +130,7 @@ def product_list(
     products = (
         Product.objects.browsable()
         .filter(stockrecords__partner__household__is_active=True)
-        .select_related("product_class")
+        .select_related("product_class", "harvest_offer")
         .prefetch_related(*product_card_prefetches())
         .annotate(
             certified=Exists(certificate_list_valid().filter(product=OuterRef("pk")))

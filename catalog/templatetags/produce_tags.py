@@ -153,3 +153,11 @@ def description_html(text: str):
     if not HTML_TAG.search(text):
         return linebreaksbr(text, autoescape=True)
     return mark_safe(nh3.clean(text, tags=DESCRIPTION_TAGS, attributes={"a": {"href"}}))
+
+
+@register.filter
+def preorder_offer(product):
+    """The product's harvest pre-order, if the query that loaded the product
+    brought it (the listings and the product page join it); never a query of
+    its own, so a card drawn elsewhere costs nothing and shows no pre-order."""
+    return product._state.fields_cache.get("harvest_offer")

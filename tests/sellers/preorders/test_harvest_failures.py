@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from oscar.core.loading import get_model
 
 from sellers import clock
@@ -102,7 +102,8 @@ def test_a_catch_is_not_recorded_while_a_pre_order_is_being_paid(db):
 
     # then
     assert error.value.messages == [
-        "还有预售订单正在付款中；请 15 分钟后再登记捕获数量（届时未付款的订单会被释放）。"
+        "还有预售订单正在付款中；请 15 分钟后再登记捕获数量"
+        "（届时未付款的订单会被释放）。"
     ]
     assert parcel_of(unpaid).status == "to_pack"
     offer.refresh_from_db()
@@ -205,6 +206,6 @@ def test_a_settlement_cut_off_after_its_refund_is_finished_once(db, monkeypatch)
 
 def _problems() -> str:
     out = StringIO()
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("reconcile_ledger", stdout=out)
     return out.getvalue()
