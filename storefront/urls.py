@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .accounts.order_views import order_lookup, order_status, order_status_form
 from .accounts.views import dev_sms, phone_sign_in
+from .checkout.preorder_views import preorder_cancel
 from .media import public_media
 from .operations.health import HealthView, NodeHealthView
 from .operations.metrics import metrics
@@ -37,6 +38,11 @@ urlpatterns = [
     path("accounts/phone/", phone_sign_in, name="phone-sign-in"),
     path("dev/sms/", dev_sms, name="dev-sms"),
     path("orders/lookup/", order_lookup, name="order-lookup"),
+    path(
+        "orders/<str:order_number>/preorder-cancel/",
+        preorder_cancel,
+        name="preorder-cancel",
+    ),
     # Oscar's guest order addresses, answered by our pages: they are in every
     # notice already sent, so they must keep working.
     path(

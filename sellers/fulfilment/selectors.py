@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
 from sellers.models import (
     EntryKind,
     Household,
+    LedgerEntry,
     Parcel,
     ParcelStatus,
     PickupPoint,
@@ -83,10 +84,17 @@ def order_parcel_list(*, order_ids) -> QuerySet:
 def _paid_parcels(*, user) -> QuerySet:
     # A parcel reaches the workspace once its order's money is captured (the
     # sale is credited): an authorised order may still be cancelled.
-    return Parcel.objects.filter(
-        household__in=household_caseload(user=user),
-        ledger_entries__kind=EntryKind.SALE,
+    # A pre-ordered parcel is credited when it is settled by weight, so it
+    # reaches the workspace once its order is paid (to be weighed).
+    return Parcel.objects.filter(_paid(), household__in=household_caseload(user=user))
+
+
+def _paid() -> Q:
+    """A parcel whose order's money is captured."""
+    credited = Exists(
+        LedgerEntry.objects.filter(parcel=OuterRef("pk"), kind=EntryKind.SALE)
     )
+    return Q(credited) | Q(preorder=True, order__status="paid")
 
 
 def parcel_list(*, user, status: str | None = None, order_number: str = "") -> QuerySet:
@@ -121,11 +129,7 @@ def parcel_get(*, user, pk: int) -> Parcel:
 def household_parcels_to_pack(*, household: Household) -> QuerySet:
     """The household's paid parcels still to pack, with their lines."""
     return (
-        Parcel.objects.filter(
-            household=household,
-            status=ParcelStatus.TO_PACK,
-            ledger_entries__kind=EntryKind.SALE,
-        )
+        Parcel.objects.filter(_paid(), household=household, status=ParcelStatus.TO_PACK)
         .select_related("order")
         .prefetch_related("lines", _line_products())
         .order_by("order__date_placed")

@@ -5,7 +5,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from sellers.models import HarvestOffer, Parcel, ParcelStatus
+from sellers.models import (
+    HarvestOffer,
+    HarvestSettlement,
+    Parcel,
+    ParcelLine,
+    ParcelStatus,
+)
 
 
 def preorder_pending_by_household(
@@ -56,3 +62,27 @@ def preorder_parcel_list(*, offer: HarvestOffer):
         .order_by("order__date_placed", "order_id")
         .distinct()
     )
+
+
+def preorder_lines_to_weigh(*, parcel: Parcel) -> list:
+    """The parcel's order lines that are pre-ordered, to be weighed."""
+    lines = list(parcel.lines.all())
+    offered = set(
+        HarvestOffer.objects.filter(
+            product_id__in=[line.product_id for line in lines]
+        ).values_list("product_id", flat=True)
+    )
+    return [line for line in lines if line.product_id in offered]
+
+
+def preorder_parcel_cancellable(*, parcel: Parcel) -> bool:
+    """Whether the buyer may still withdraw this parcel: it waits for a
+    harvest that was delayed, and is neither settled nor on its way."""
+    if not parcel.preorder or parcel.status != ParcelStatus.TO_PACK:
+        return False
+    if HarvestSettlement.objects.filter(parcel=parcel).exists():
+        return False
+    return HarvestOffer.objects.filter(
+        product__in=ParcelLine.objects.filter(parcel=parcel).values("line__product"),
+        delayed_at__isnull=False,
+    ).exists()

@@ -32,6 +32,7 @@ from sellers.signals import preorder_changed
 from ..fulfilment.notices import parcel_buyer, parcel_context
 from ..fulfilment.services import _parcel_move, _refund, parcel_cancel
 from ..ledger.services import ledger_append
+from .selectors import preorder_parcel_cancellable
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -301,9 +302,13 @@ def settlement_finish_stale(*, now: datetime.datetime | None = None) -> int:
     return finished
 
 
-def _preorder_parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
-    """Cancel a pre-ordered parcel and refund its buyer in full; one already
-    settled goes through parcel_cancel (its credit is debited back)."""
+def preorder_parcel_cancel(*, parcel: Parcel, reason: str, acting_user) -> Parcel:
+    """Cancel a pre-ordered parcel not yet sent and refund its buyer in full;
+    one already settled goes through parcel_cancel (its credit is debited
+    back), one not yet settled was never credited, so nothing is debited."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the parcel is cancelled."))
     if LedgerEntry.objects.filter(parcel=parcel, kind=EntryKind.SALE).exists():
         return parcel_cancel(parcel=parcel, reason=reason, acting_user=acting_user)
     with transaction.atomic():
@@ -397,7 +402,7 @@ def harvest_record_catch(
         )
     reason = _("Short harvest: only %(pieces)s caught") % {"pieces": pieces}
     cancelled = [
-        _preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
+        preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
         for p in cut
     ]
     offer.refresh_from_db()
@@ -444,25 +449,12 @@ def preorder_buyer_cancel(*, order, acting_user=None) -> list[Parcel]:
         for parcel in Parcel.objects.filter(
             order=order, preorder=True, status=ParcelStatus.TO_PACK
         ).order_by("pk")
-        if preorder_cancellable(parcel=parcel)
+        if preorder_parcel_cancellable(parcel=parcel)
     ]
     if not parcels:
         raise PreorderError(_("Nothing in this order can be cancelled now."))
     reason = _("Cancelled by the buyer after the harvest was delayed")
     return [
-        _preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
+        preorder_parcel_cancel(parcel=p, reason=reason, acting_user=acting_user)
         for p in parcels
     ]
-
-
-def preorder_cancellable(*, parcel: Parcel) -> bool:
-    """Whether the buyer may still withdraw this parcel: it waits for a
-    harvest that was delayed, and is neither settled nor on its way."""
-    if not parcel.preorder or parcel.status != ParcelStatus.TO_PACK:
-        return False
-    if HarvestSettlement.objects.filter(parcel=parcel).exists():
-        return False
-    return HarvestOffer.objects.filter(
-        product__in=ParcelLine.objects.filter(parcel=parcel).values("line__product"),
-        delayed_at__isnull=False,
-    ).exists()

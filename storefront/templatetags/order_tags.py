@@ -74,3 +74,12 @@ def orders_with_stages(orders) -> list[tuple]:
             _parcel_stage(order=by_id[parcel.order_id], parcel=parcel)
         )
     return [(order, stages[order.pk]) for order in orders]
+
+
+@register.filter
+def preorder_cancellable(parcel) -> bool:
+    """Whether the buyer may withdraw this pre-ordered parcel (its harvest was
+    delayed); asked only of pre-ordered parcels, so other orders pay nothing."""
+    from sellers.preorders.selectors import preorder_parcel_cancellable
+
+    return bool(parcel.preorder) and preorder_parcel_cancellable(parcel=parcel)

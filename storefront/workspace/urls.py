@@ -10,6 +10,7 @@ from .views import (
     listing,
     parcels,
     plans,
+    preorders,
     statements,
 )
 
@@ -23,6 +24,11 @@ urlpatterns = [
     path("parcels/<int:pk>/ship/", parcels.parcel_ship, name="ship"),
     path("parcels/<int:pk>/deliver/", parcels.parcel_deliver, name="deliver"),
     path("parcels/<int:pk>/cancel/", parcels.parcel_cancel, name="cancel"),
+    path("parcels/<int:pk>/weigh/", preorders.parcel_weigh, name="weigh"),
+    path("harvests/", preorders.harvest_list, name="harvests"),
+    path("harvests/new/", preorders.harvest_create, name="harvest-create"),
+    path("harvests/<int:pk>/catch/", preorders.harvest_catch, name="harvest-catch"),
+    path("harvests/<int:pk>/delay/", preorders.harvest_delay, name="harvest-delay"),
     path("households/<str:slug>/statement/", statements.statement, name="statement"),
     path(
         "households/<str:slug>/statement.csv",

@@ -12,11 +12,14 @@ from django.views.decorators.http import require_POST
 from sellers.fulfilment import selectors as fulfilment_selectors
 from sellers.fulfilment import services as fulfilment_services
 from sellers.households import selectors as household_selectors
-from sellers.models import Parcel, ParcelStatus
+from sellers.models import HarvestSettlement, Parcel, ParcelStatus
+from sellers.preorders import selectors as preorder_selectors
+from sellers.preorders import services as preorder_services
 from sellers.reporting.access import is_bureau
 
 from ..decorators import caseload_or_403, workspace_view
 from ..forms.parcels import CancelForm, ParcelFilterForm, SettleForm, ShipForm
+from ..forms.preorders import WeighForm
 
 
 @workspace_view
@@ -64,6 +67,12 @@ def parcel_list(request):
 @workspace_view
 def parcel_detail(request, pk: int):
     parcel = _parcel_or_404(request, pk)
+    settlement = HarvestSettlement.objects.filter(parcel=parcel).first()
+    weigh = None
+    if parcel.preorder and settlement is None and parcel.status != "cancelled":
+        weigh = WeighForm(
+            lines=preorder_selectors.preorder_lines_to_weigh(parcel=parcel)
+        )
     return render(
         request,
         "sellers/workspace/parcel_detail.html",
@@ -72,6 +81,8 @@ def parcel_detail(request, pk: int):
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
             "settle_form": SettleForm(),
+            "weigh_form": weigh,
+            "harvest_settlement": settlement,
         },
     )
 
@@ -131,9 +142,15 @@ def parcel_cancel(request, pk: int):
                 [error for errors in form.errors.values() for error in errors]
             )
         before = parcel.refunded
-        parcel = fulfilment_services.parcel_cancel(
-            parcel=parcel, acting_user=request.user, **form.cleaned_data
-        )
+        if parcel.preorder and not left:
+            # Not yet settled, so never credited: nothing to debit.
+            parcel = preorder_services.preorder_parcel_cancel(
+                parcel=parcel, acting_user=request.user, **form.cleaned_data
+            )
+        else:
+            parcel = fulfilment_services.parcel_cancel(
+                parcel=parcel, acting_user=request.user, **form.cleaned_data
+            )
         if parcel.status == ParcelStatus.CANCELLED:
             done = _("The parcel is cancelled and ¥%(amount)s refunded to the buyer.")
         else:
