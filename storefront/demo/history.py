@@ -123,7 +123,14 @@ def _order(day, rng, households, card, number):
     basket = Basket.objects.create()
     basket.strategy = Default()
     for household in rng.sample(households, rng.choice((1, 1, 2, 3))):
-        record = rng.choice(list(household.partner.stockrecords.all()))
+        # Pre-orders have a season of their own (demo/preorders.py).
+        record = rng.choice(
+            list(
+                household.partner.stockrecords.filter(
+                    product__harvest_offer__isnull=True
+                )
+            )
+        )
         quantity = rng.choice((1, 1, 2, 3))
         # Sold from that day's harvest: stock grows by what is sold, so the
         # store's stock today is what the demo lists.

@@ -31,7 +31,7 @@ from sellers.models import (
     Organisation,
     PickupPoint,
 )
-from storefront.demo import data, history
+from storefront.demo import data, history, preorders
 from storefront.demo.images import draw_photo
 from storefront.demo.plans import plans_load
 from storefront.models import (
@@ -73,7 +73,36 @@ class Command(BaseCommand):
                 self.load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.load_history()
+        self.load_preorders()
         self.print_logins()
+
+    def workers(self) -> dict:
+        """Each demo household's id → its social worker."""
+        organisation = Organisation.objects.get(slug=data.ORGANISATION["slug"])
+        return {
+            household.pk: household.partner.users.filter(
+                memberships__organisation=organisation,
+                memberships__role=MemberRole.SOCIAL_WORKER,
+            ).first()
+            for household in organisation.households.select_related("partner")
+        }
+
+    def load_preorders(self):
+        """The fish households' pre-order season (paid and refunded through
+        Stripe, so only against the local server, as the history)."""
+        if preorders.preorder_season_exists():
+            return
+        if not settings.STRIPE_API_BASE.startswith("http://127.0.0.1"):
+            return
+        counts = preorders.preorder_season_load(
+            today=timezone.localdate(), workers=self.workers()
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo pre-order season: {offers} offers, {orders} pre-orders, "
+                "{settled} settled by weight.".format(**counts)
+            )
+        )
 
     def load_history(self):
         """Past sales for the bureau's report and the impact page: only
@@ -86,14 +115,7 @@ class Command(BaseCommand):
                 "Stripe server that `make run` starts."
             )
             return
-        organisation = Organisation.objects.get(slug=data.ORGANISATION["slug"])
-        workers = {
-            household.pk: household.partner.users.filter(
-                memberships__organisation=organisation,
-                memberships__role=MemberRole.SOCIAL_WORKER,
-            ).first()
-            for household in organisation.households.select_related("partner")
-        }
+        workers = self.workers()
         counts = history.history_load(today=timezone.localdate(), workers=workers)
         self.stdout.write(
             self.style.SUCCESS(
