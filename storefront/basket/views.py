@@ -2,6 +2,8 @@
 
 from oscar.apps.basket import views
 
+from sellers.preorders.services import preorder_limit_check
+
 
 class BasketView(views.BasketView):
     """Oscar's basket page; its upsell messages come from the offers the basket
@@ -18,3 +20,18 @@ class BasketView(views.BasketView):
             for offer in offers
             if offer.is_condition_partially_satisfied(basket) and offer not in applied
         ]
+
+
+class BasketAddView(views.BasketAddView):
+    """Oscar's add to basket, refusing more of a pre-order than one order may
+    hold (the checkout refuses it again, however the basket was filled)."""
+
+    def form_valid(self, form):
+        quantity = form.cleaned_data["quantity"] + self.request.basket.product_quantity(
+            self.product
+        )
+        refused = preorder_limit_check(product=self.product, quantity=quantity)
+        if refused:
+            form.add_error(None, refused)
+            return self.form_invalid(form)
+        return super().form_valid(form)

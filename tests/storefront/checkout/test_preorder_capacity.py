@@ -15,6 +15,7 @@ from tests.storefront.checkout.test_concurrency import StockWatcher, race
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
+BasketLine = get_model("basket", "Line")
 
 BUYERS = 20
 LAST_FISH = 3
@@ -48,13 +49,30 @@ def test_twenty_buyers_for_the_last_three_fish_of_a_harvest_make_three_orders():
     assert watcher.worst <= 0
 
 
-@pytest.mark.usefixtures("stripe_settings")
-def test_more_than_the_per_order_limit_is_refused_at_checkout(db):
-    # given: 6 fish in the basket, 5 allowed per order
+def test_more_than_the_per_order_limit_is_not_added_to_the_basket(db):
+    # given: 5 fish in the basket, 5 allowed per order
     _offer, product, _worker = fish_offer(capacity=100, limit=5)
     buyer = Client()
     helpers.add_to_basket(buyer, product, quantity=5)
-    helpers.checkout_to_payment(buyer, product)
+
+    # when
+    page = buyer.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1}, follow=True)
+
+    # then
+    assert [str(m) for m in page.context["messages"]] == [
+        "“草鱼（预售）”为预售商品：每单最多 5 件。"
+    ]
+    assert BasketLine.objects.get().quantity == 5
+
+
+@pytest.mark.usefixtures("stripe_settings")
+def test_more_than_the_per_order_limit_is_refused_at_checkout(db):
+    # given: a basket holding 6 fish however it was filled, 5 allowed per order
+    _offer, product, _worker = fish_offer(capacity=100, limit=5)
+    buyer = Client()
+    helpers.add_to_basket(buyer, product, quantity=5)
+    BasketLine.objects.update(quantity=6)
+    helpers.checkout_to_payment(buyer)
 
     # when
     response = helpers.place_order(buyer)
