@@ -14,7 +14,7 @@ from oscar.core.loading import get_model
 
 from sellers import clock
 from sellers.models import HarvestSettlement, LedgerEntry, SmsMessage
-from sellers.preorders import services
+from sellers.preorders import settlement
 from sellers.preorders.services import (
     harvest_delay,
     harvest_record_catch,
@@ -171,7 +171,7 @@ def test_a_settlement_cut_off_after_its_refund_is_finished_once(db, monkeypatch)
     def dies(**kwargs):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(services, "ledger_append", dies)
+    monkeypatch.setattr(settlement, "ledger_append", dies)
     with pytest.raises(SystemExit):
         parcel_settle_weights(
             parcel=parcel, weights=weights(parcel, "2.50"), acting_user=worker
@@ -209,3 +209,32 @@ def _problems() -> str:
     with pytest.raises(CommandError):
         call_command("reconcile_ledger", stdout=out)
     return out.getvalue()
+
+
+def test_a_settlement_stripe_cannot_refund_changes_nothing_and_can_be_redone(
+    db, settings
+):
+    # given: Stripe is unreachable when the social worker enters 2.5 jin
+    offer, product, worker = fish_offer()
+    order = helpers.paid_order((product, 1))
+    parcel = parcel_of(order)
+    base = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    with pytest.raises(ValidationError) as error:
+        parcel_settle_weights(
+            parcel=parcel, weights=weights(parcel, "2.50"), acting_user=worker
+        )
+    assert error.value.messages == ["暂时无法退款，因此未做任何更改。请一分钟后再试。"]
+    assert HarvestSettlement.objects.count() == 0
+    settings.STRIPE_API_BASE = base
+
+    # when: he enters it again once Stripe answers
+    parcel_settle_weights(
+        parcel=parcel, weights=weights(parcel, "2.50"), acting_user=worker
+    )
+
+    # then
+    assert refunds_at_stripe(order) == [(f"parcel-{parcel.pk}-harvest", 600)]
+    assert [(e.kind, e.amount) for e in LedgerEntry.objects.all()] == [
+        ("sale", Decimal("40.00"))
+    ]
