@@ -355,6 +355,20 @@ def _buyer_summaries(books, span, word) -> list[str]:
     return problems
 
 
+def preorder_settlements_check(books: _Books) -> list[str]:
+    """Every settlement by weight begun is finished: one left half-way (its
+    refund made, its credit not) is finished by the next heal."""
+    return [
+        f"parcel {parcel_id}: its settlement by weight (refund {refund_id or '-'}) "
+        "is not finished; the payments heal finishes it"
+        for parcel_id, refund_id in HarvestSettlement.objects.filter(
+            done_at__isnull=True
+        )
+        .order_by("parcel_id")
+        .values_list("parcel_id", "refund_id")
+    ]
+
+
 # In the order their findings are reported.
 CHECKS = [
     chain_check,
@@ -362,6 +376,7 @@ CHECKS = [
     provider_refunds_check,
     order_split_check,
     income_summaries_check,
+    preorder_settlements_check,
 ]
 
 

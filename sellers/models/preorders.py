@@ -21,7 +21,8 @@ def fen(amount: Decimal) -> Decimal:
 
 class OverweightPolicy(models.TextChoices):
     """Who bears a parcel heavier than estimated. Asking the buyer for a second
-    payment is not built (docs/payments.md): the household absorbs it."""
+    payment is not built (docs/architecture.md, "Harvest pre-orders"): the
+    household absorbs it."""
 
     ABSORB = "absorb", _("The household absorbs it: the buyer pays nothing more")
 

@@ -178,8 +178,11 @@ def test_a_settlement_cut_off_after_its_refund_is_finished_once(db, monkeypatch)
         )
     monkeypatch.undo()
     assert refunds_at_stripe(order) == [(f"parcel-{parcel.pk}-harvest", 600)]
+    refund_id = HarvestSettlement.objects.get(parcel=parcel).refund_id
     assert _problems() == (
         f"refund parcel-{parcel.pk} at the provider has no refunded paid parcel\n"
+        f"parcel {parcel.pk}: its settlement by weight (refund {refund_id}) is not "
+        "finished; the payments heal finishes it\n"
     )
 
     # when: a retry at once is refused; the heal finishes it once it is stale
