@@ -5,6 +5,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
+
 from sellers.models import (
     HarvestOffer,
     HarvestSettlement,
@@ -14,18 +16,29 @@ from sellers.models import (
 )
 
 
+def _moment(day: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A day as the moment it starts in the store's time zone."""
+    if isinstance(day, datetime.datetime):
+        return day
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def preorder_pending_by_household(
-    *, household_ids, start: datetime.datetime, end: datetime.datetime
+    *,
+    household_ids,
+    start: datetime.date | datetime.datetime,
+    end: datetime.date | datetime.datetime,
 ) -> dict[int, Decimal]:
     """Per household: the shares of its paid pre-ordered parcels not yet settled
-    (so not yet in its ledger), of orders placed in [start, end)."""
+    (so not yet in its ledger), of orders placed in [start, end) (days or
+    moments)."""
     rows = (
         Parcel.objects.filter(
             household_id__in=household_ids,
             preorder=True,
             order__status="paid",
-            order__date_placed__gte=start,
-            order__date_placed__lt=end,
+            order__date_placed__gte=_moment(start),
+            order__date_placed__lt=_moment(end),
         )
         .exclude(status=ParcelStatus.CANCELLED)
         .exclude(harvest_settlement__done_at__isnull=False)

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from sellers.models import LedgerEntry, SmsMessage
@@ -142,3 +143,27 @@ def test_a_weight_left_out_changes_nothing(db):
     assert refunds_at_stripe(order) == []
     assert ledger(offer.household) == []
     assert SmsMessage.objects.filter(event="preorder_settled").count() == 0
+
+
+def test_pending_pre_orders_are_counted_by_the_day_they_were_placed(db):
+    # given: a paid pre-order of 2 fish (¥72 + ¥10), placed today
+    offer, product, _worker = fish_offer()
+    order = helpers.paid_order((product, 2))
+    today = timezone.localdate(order.date_placed)
+    household = offer.household
+
+    # when
+    today_only = preorder_pending_by_household(
+        household_ids=[household.pk],
+        start=today,
+        end=today + datetime.timedelta(days=1),
+    )
+    before = preorder_pending_by_household(
+        household_ids=[household.pk],
+        start=today - datetime.timedelta(days=7),
+        end=today,
+    )
+
+    # then
+    assert today_only == {household.pk: Decimal("82.00")}
+    assert before == {}
