@@ -227,7 +227,7 @@ def test_a_settlement_stripe_cannot_refund_changes_nothing_and_can_be_redone(
         parcel_settle_weights(
             parcel=parcel, weights=weights(parcel, "2.50"), acting_user=worker
         )
-    assert error.value.messages == ["暂时无法退款，因此未做任何更改。请一分钟后再试。"]
+    assert error.value.messages == ["退款暂时无法完成，什么都没有改变。请稍后再试。"]
     assert HarvestSettlement.objects.count() == 0
     settings.STRIPE_API_BASE = base
 
