@@ -131,6 +131,11 @@ def _settlement_drop(settlement: HarvestSettlement) -> None:
 def _settlement_claim(*, parcel, goods, weighed, acting_user) -> HarvestSettlement:
     try:
         with transaction.atomic():
+            # Serialised with a cancellation of the parcel (which locks it and
+            # refuses once a settlement is claimed): never both.
+            locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+            if locked.status == ParcelStatus.CANCELLED:
+                raise PreorderError(_("This parcel is cancelled; nothing was changed."))
             settlement = HarvestSettlement.objects.create(
                 parcel=parcel,
                 settled_goods=goods,
