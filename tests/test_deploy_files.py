@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -25,7 +26,11 @@ def test_env_example_lists_every_variable_the_settings_read():
     read.discard("ALIBABA_SMS_TEMPLATE_")
     # then
     assert read - _env_example() == set()
-    assert "ALIBABA_SMS_TEMPLATE_ORDER_RECEIPT" in _env_example()
+    events = {
+        f"ALIBABA_SMS_TEMPLATE_{event.upper()}"
+        for event in settings.BANGFU_SMS_TEMPLATES
+    }
+    assert events - _env_example() == set()
 
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx not installed")

@@ -17,6 +17,8 @@ BANGFU_SMS_TEMPLATES = {
         "parcel_cancelled",
         "parcel_refunded",
         "order_receipt",
+        "preorder_settled",
+        "preorder_delayed",
     )
 }
 ALIBABA_SMS_ACCESS_KEY_ID = env("ALIBABA_SMS_ACCESS_KEY_ID", "")
