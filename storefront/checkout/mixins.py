@@ -18,6 +18,12 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
     the order's payment (awaiting it until the order expires) and the buyer's
     mobile number (build_submission's buyer_phone)."""
 
+    def freeze_basket(self, basket):
+        """The basket is frozen with the order, inside place_order's
+        transaction: frozen apart (Oscar's submit does so first), a process
+        killed before the order committed left the buyer's basket frozen, no
+        order made of it, and nothing on the site that shows it again."""
+
     def place_order(
         self,
         order_number,
@@ -35,6 +41,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         # Addresses, order, lines, allocation and the payment's deadline commit
         # together or not at all: a sold-out line leaves nothing behind.
         with transaction.atomic():
+            basket.freeze()
             shipping_address = self.create_shipping_address(user, shipping_address)
             billing_address = self.create_billing_address(
                 user, billing_address, shipping_address, **kwargs
