@@ -186,12 +186,12 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # Parameters bound by the server, which lets psycopg prepare a query
-        # run five times on a connection: PostgreSQL then skips parsing and
-        # planning it. A shopper's basket page (ten queries) took a quarter
-        # less time (docs/performance.md). Behind pgbouncer in transaction
-        # mode this needs pgbouncer 1.21+ with max_prepared_statements set, or
-        # DATABASE_SERVER_SIDE_BINDING=0 (docs/deploy.md).
+        # Parameters sent apart from the query (the extended protocol) rather
+        # than quoted into it by psycopg's client-side cursor, in Python, for
+        # every query: a shopper's basket page (ten queries) took a quarter
+        # less time (docs/performance.md). Nothing is prepared (Django leaves
+        # psycopg's prepare_threshold at None), so pgbouncer's transaction
+        # pooling is unaffected. DATABASE_SERVER_SIDE_BINDING=0 turns it off.
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = (
             env_bool("DATABASE_SERVER_SIDE_BINDING", True)
         )
