@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -20,6 +21,7 @@ from sellers.households.selectors import (
     user_reviews,
 )
 from sellers.models import MemberRole
+from sellers.plans.selectors import plan_public_get
 from sellers.public import household_withheld_terms, text_names
 
 from .page_cache import fragment_get_or_set, page_restricted_mark
@@ -263,6 +265,17 @@ class HouseholdStoryPage(RoutedPage, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["products"] = product_list_for_households(households=[self.household])
+        # Cached with the page's other fragments, under the public version:
+        # each order placed (its stock held) bumps it. {} when there is no
+        # plan to show, which the cache keeps (it takes None for a miss).
+        context["plan"] = fragment_get_or_set(
+            request,
+            f"story-plan:{self.household_id}",
+            lambda: (
+                plan_public_get(household=self.household, today=timezone.localdate())
+                or {}
+            ),
+        )
         return context
 
 

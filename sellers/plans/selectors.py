@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from sellers.models import Household, IncomeDay, SalesPlan
 from sellers.preorders.selectors import preorder_pending_by_household
+from sellers.public import household_withheld_terms, text_names
 from sellers.reporting.periods import INCOME, ZERO, Period, money, span_filter
 
 
@@ -181,3 +182,41 @@ def plan_list_overlapping(*, start: datetime.date, end: datetime.date) -> list:
 def household_plan_list(*, household: Household) -> QuerySet:
     """One household's plans, newest first."""
     return plan_list(households=Household.objects.filter(pk=household.pk))
+
+
+def plan_public_get(*, household: Household, today: datetime.date) -> dict | None:
+    """What the household's story page shows of its current plan, or None:
+    the season, what it grows and when it is harvested, and how far the
+    target is reached in percent (sold and pre-ordered). No money figure: a
+    household's income is not among what it consented to show."""
+    current = plan_current_by_household(
+        households=Household.objects.filter(pk=household.pk), today=today
+    ).get(household.pk)
+    if current is None or current.ends_on < today:
+        return None
+    progress = plan_progress(plans=[current], today=today)[current.pk]
+    # Produce is free text a social worker writes: a row naming what the
+    # household's consent withholds (its legal name, its village) is left out,
+    # as the story page's own text is refused (storefront.models).
+    withheld = household_withheld_terms(household)
+    items = [
+        item
+        for item in current.items.select_related("product").order_by("pk")
+        if not text_names(item.name, withheld)
+    ]
+    return {
+        "season": current.season,
+        "ends_on": current.ends_on,
+        "percent": progress.percent,
+        "bar": progress.bar,
+        "produce": [
+            {
+                "name": item.name,
+                "quantity": item.quantity,
+                "unit": item.unit,
+                "harvest_from": item.harvest_from,
+                "harvest_until": item.harvest_until,
+            }
+            for item in items
+        ],
+    }
