@@ -1,6 +1,7 @@
 import datetime
 import json
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -193,9 +194,15 @@ def test_node_check_stays_ok_while_the_shared_queue_is_stalled(client, settings)
     settings.TASKS = DB_QUEUE
     settings.BANGFU_HEALTH_QUEUE_MINUTES = 10
     _task(enqueued_minutes_ago=11)
-    # when
-    monitoring = client.get("/health/", REMOTE_ADDR="127.0.0.1")
-    balancer = client.get("/health/node/", REMOTE_ADDR="127.0.0.1")
+    # when: asked from a thread of its own. pytest-django runs transactional
+    # tests last, after the browser tests, whose Playwright keeps an event
+    # loop running in this thread, and the async view cannot be called from
+    # a thread with a running loop.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        monitoring, balancer = (
+            thread.submit(client.get, path, REMOTE_ADDR="127.0.0.1").result()
+            for path in ("/health/", "/health/node/")
+        )
     # then: monitoring hears of it; the load balancer keeps the node in
     assert monitoring.status_code == 503
     assert (balancer.status_code, json.loads(balancer.content)) == (
