@@ -188,7 +188,7 @@ def test_queue_unhealthy_when_a_deferred_task_is_overdue(settings):
 
 # The checks run in threads of their own, with connections of their own: the
 # stalled task must be committed for them to see it.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_node_check_stays_ok_while_the_shared_queue_is_stalled(client, settings):
     # given: a due task waiting longer than allowed, on the queue every node shares
     settings.TASKS = DB_QUEUE
