@@ -1,6 +1,7 @@
 """Every workspace URL keeps one caseload's households from another."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +14,7 @@ from sellers.models import (
     ReportExport,
 )
 from sellers.plans.services import plan_create
+from sellers.preorders.services import harvest_offer_create
 from tests import factories
 from tests.sellers import helpers
 
@@ -51,10 +53,25 @@ B_OBJECT = {
     "plans": "household",
     "plan-create": "household",
     "plan-edit": "plan",
+    "harvests": None,
+    "harvest-create": None,
+    "harvest-catch": "harvest",
+    "harvest-delay": "harvest",
+    "weigh": "parcel",
 }
 
 
-POST_ONLY = {"ship", "deliver", "cancel", "consent-withdraw", "caseload-remove"}
+POST_ONLY = {
+    "ship",
+    "deliver",
+    "cancel",
+    "consent-withdraw",
+    "caseload-remove",
+    "harvest-create",
+    "harvest-catch",
+    "harvest-delay",
+    "weigh",
+}
 # A is neither an organisation administrator nor a bureau officer: refused
 # before any lookup.
 NOT_FOUND_BUT = {
@@ -103,7 +120,18 @@ def test_every_workspace_url_keeps_b_s_households_from_a(client, shop):
         ends_on=datetime.date(2026, 12, 31),
         target_income=10,
     )
+    offer = harvest_offer_create(
+        product=factories.product_create(household=chen, title="鲫鱼（预售）"),
+        window_start=datetime.date(2026, 12, 20),
+        window_end=datetime.date(2026, 12, 27),
+        price_per_jin=Decimal("12.00"),
+        jin_per_piece=Decimal("1.50"),
+        capacity=100,
+        per_order_limit=5,
+        acting_user=shop["b"],
+    )
     args = {
+        "harvest": {"pk": offer.pk},
         "plan": {"pk": plan.pk},
         "consent": {"pk": consent.pk, "which": "signed"},
         "export": {"table": "income", "fmt": "csv"},
