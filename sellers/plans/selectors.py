@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from sellers.models import Household, IncomeDay, SalesPlan
-from sellers.preorders.selectors import preorder_pending_by_household
+from sellers.preorders.selectors import preorder_pending_list
 from sellers.public import household_withheld_terms, text_names
 from sellers.reporting.periods import INCOME, ZERO, Period, money, span_filter
 
@@ -109,20 +109,24 @@ def _sold(plans: list[SalesPlan]) -> dict[int, Decimal]:
 
 
 def _preordered(plans: list[SalesPlan]) -> dict[int, Decimal]:
-    """Pending pre-orders of each plan's dates: one call per distinct period
-    (a season's plans usually share one)."""
-    by_period = defaultdict(list)
+    """Pending pre-orders placed within each plan's dates, in one query."""
+    preordered = {plan.pk: ZERO for plan in plans}
+    if not plans:
+        return preordered
+    rows = preorder_pending_list(
+        household_ids={plan.household_id for plan in plans},
+        start=min(plan.starts_on for plan in plans),
+        end=max(plan.ends_on for plan in plans) + datetime.timedelta(days=1),
+    )
+    own = defaultdict(list)
     for plan in plans:
-        by_period[(plan.starts_on, plan.ends_on)].append(plan)
-    preordered = {}
-    for (start, end), same in by_period.items():
-        amounts = preorder_pending_by_household(
-            household_ids=[plan.household_id for plan in same],
-            start=start,
-            end=end + datetime.timedelta(days=1),
-        )
-        for plan in same:
-            preordered[plan.pk] = money(amounts.get(plan.household_id))
+        own[plan.household_id].append(plan)
+    # A household's plans never overlap: each parcel is within one of them.
+    for household_id, day, share in rows:
+        for plan in own[household_id]:
+            if plan.starts_on <= day <= plan.ends_on:
+                preordered[plan.pk] += money(share)
+                break
     return preordered
 
 

@@ -23,15 +23,15 @@ def _moment(day: datetime.date | datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def preorder_pending_by_household(
+def preorder_pending_list(
     *,
     household_ids,
     start: datetime.date | datetime.datetime,
     end: datetime.date | datetime.datetime,
-) -> dict[int, Decimal]:
-    """Per household: the shares of its paid pre-ordered parcels not yet settled
-    (so not yet in its ledger), of orders placed in [start, end) (days or
-    moments)."""
+) -> list[tuple[int, datetime.date, Decimal]]:
+    """(household id, day the order was placed, share) of each paid
+    pre-ordered parcel not yet settled (so not yet in its household's ledger),
+    of orders placed in [start, end) (days or moments), in one query."""
     rows = (
         Parcel.objects.filter(
             household_id__in=household_ids,
@@ -43,12 +43,37 @@ def preorder_pending_by_household(
         .exclude(status=ParcelStatus.CANCELLED)
         .exclude(harvest_settlement__done_at__isnull=False)
         .values_list(
-            "household_id", "goods_total", "delivery_charge", "household_ships"
+            "household_id",
+            "order__date_placed",
+            "goods_total",
+            "delivery_charge",
+            "household_ships",
         )
     )
+    return [
+        (
+            household_id,
+            timezone.localdate(placed),
+            goods + (delivery if ships else 0),
+        )
+        for household_id, placed, goods, delivery, ships in rows
+    ]
+
+
+def preorder_pending_by_household(
+    *,
+    household_ids,
+    start: datetime.date | datetime.datetime,
+    end: datetime.date | datetime.datetime,
+) -> dict[int, Decimal]:
+    """Per household: the shares of its paid pre-ordered parcels not yet settled
+    (so not yet in its ledger), of orders placed in [start, end) (days or
+    moments)."""
     pending: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for household_id, goods, delivery, ships in rows:
-        pending[household_id] += goods + (delivery if ships else 0)
+    for household_id, _day, share in preorder_pending_list(
+        household_ids=household_ids, start=start, end=end
+    ):
+        pending[household_id] += share
     return dict(pending)
 
 

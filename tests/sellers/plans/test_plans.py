@@ -11,7 +11,10 @@ from django.utils import timezone, translation
 
 from sellers.models import AuditAction, AuditEvent, LedgerEntry, SalesPlan
 from sellers.plans import selectors, services
+from sellers.preorders.services import parcel_settle_weights
 from tests import factories
+from tests.sellers import helpers
+from tests.sellers.preorders.helpers import fish_offer, parcel_of, weights
 
 pytestmark = [pytest.mark.django_db]
 
@@ -55,8 +58,8 @@ def test_progress_is_the_ledgers_income_within_each_plans_dates(
     bacon = plan_for(chen, start=D(2026, 11, 1), end=D(2026, 11, 30))
     plans = [october, winter, eggs, bacon]
 
-    # when
-    with django_assert_num_queries(1):
+    # when: the ledger's summaries, then the pending pre-orders
+    with django_assert_num_queries(2):
         progress = selectors.plan_progress(plans=plans, today=D(2026, 11, 15))
 
     # then
@@ -303,6 +306,41 @@ def test_the_current_plan_is_the_running_one_else_the_next_else_the_last(
 
 
 def _worker(household):
-    from tests.sellers import helpers
-
     return helpers.social_worker(f"w{household.pk}@agency.example", household)
+
+
+@pytest.mark.usefixtures("stripe_settings", "clean_stripe")
+def test_pre_orders_count_as_pre_ordered_until_settled_then_as_sold(
+    django_capture_on_commit_callbacks,
+):
+    # given: 罗大哥's winter plan of ¥200 and a paid pre-order of 2 fish
+    # (¥72 estimated + ¥10 delivery, his to ship)
+    offer, product, worker = fish_offer()
+    luo = offer.household
+    today = timezone.localdate()
+    plan = plan_for(
+        luo,
+        start=today - datetime.timedelta(days=5),
+        end=today + datetime.timedelta(days=30),
+        target="200",
+    )
+
+    order = helpers.paid_order((product, 2))
+
+    def progress():
+        found = selectors.plan_progress(plans=[plan], today=today)[plan.pk]
+        return found.sold, found.preordered, found.to_go
+
+    # then: waiting for the harvest, nothing of it in the ledger
+    assert progress() == (Decimal("0.00"), Decimal("82.00"), Decimal("118.00"))
+
+    # when: the two fish weigh 5.4 jin (¥64.80; ¥7.20 refunded)
+    parcel = parcel_of(order)
+    with django_capture_on_commit_callbacks(execute=True):
+        parcel_settle_weights(
+            parcel=parcel, weights=weights(parcel, "5.4"), acting_user=worker
+        )
+
+    # then: sold what the ledger credited, nothing pre-ordered
+    assert progress() == (Decimal("74.80"), Decimal("0.00"), Decimal("125.20"))
+    assert progress()[0] == ledger_income(luo, plan.starts_on, plan.ends_on)
