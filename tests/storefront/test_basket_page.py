@@ -46,9 +46,7 @@ def quantities(client) -> dict[str, int]:
 
 
 def line_ids(client) -> list[int]:
-    return [
-        line.pk for line in client.get("/shop/basket/").context["basket"].all_lines()
-    ]
+    return [line.pk for line in helpers.client_basket(client).all_lines()]
 
 
 def test_the_page_writes_out_the_formsets_inputs(client, db):
