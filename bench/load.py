@@ -21,7 +21,8 @@ Two kinds of visitor:
   page cache shares pages with shoppers, filling in their own regions;
 - **rendered**: the same shopper with the page cache bypassed (a query
   parameter the pages do not know, as any made-up URL), i.e. what a shopper
-  costs when a change has just retired the cached pages.
+  costs when a change has just retired the cached pages (the basket page:
+  when his basket or a price has just changed).
 
 Every round loads, in turn, the ceiling (a bare Django view that runs one ORM
 query and renders a one-line template), the bare view (no query, no
@@ -208,7 +209,7 @@ def bench(
             for page, url in pages.items():
                 if page not in SHOPPER_ONLY:
                     runs.append((page, url, "visitor", ""))
-                    runs.append((page, rendered(url), "rendered", shopper))
+                runs.append((page, rendered(url), "rendered", shopper))
                 runs.append((page, url, "shopper", shopper))
             for _page, url, _kind, cookie in runs:  # both workers' caches
                 warm(base, url, cookie)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.signing import BadSignature, Signer
-from django.db.models import Prefetch, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Sum, prefetch_related_objects
 from django.utils.functional import SimpleLazyObject, empty
 from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
 from oscar.core.loading import get_class, get_model
@@ -86,6 +86,9 @@ def basket_item_count(request) -> int:
     loaded = getattr(request, "_basket_cache", None)
     if loaded is not None and loaded._lines is not None:
         return loaded.num_items
+    if hasattr(request, "_basket_item_count"):
+        # Counted with the basket page's cache key (guest_basket_state).
+        return request._basket_item_count
     lines = _open_basket_lines(request)
     if lines is None:
         # A signed-in buyer with a cookie basket to merge: only Oscar's full
@@ -101,6 +104,38 @@ def basket_item_count(request) -> int:
         _empty_basket_delete(request.COOKIES[cookie_key])
         request.cookies_to_delete.append(cookie_key)
     return count
+
+
+def guest_basket_state(request) -> tuple | None:
+    """What a guest's basket page shows of the basket itself, in one query and
+    without loading it: each line's id, reference (product, stock record and
+    options), quantity, prices and last change. The header's count comes from
+    the same rows.
+
+    None when the page is not cached for this visitor: signed in (the saved
+    basket and per-buyer offers show), no open basket with lines, or a voucher
+    on it (its dates and limits are its own)."""
+    if request.user.is_authenticated:
+        return None
+    lines = _open_basket_lines(request)
+    vouchers = Basket.vouchers.through.objects.filter(basket_id=OuterRef("basket_id"))
+    rows = tuple(
+        lines.annotate(voucher=Exists(vouchers))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "line_reference",
+            "quantity",
+            "price_incl_tax",
+            "price_excl_tax",
+            "date_updated",
+            "voucher",
+        )
+    )
+    if not rows or any(row[-1] for row in rows):
+        return None
+    request._basket_item_count = sum(row[2] for row in rows)
+    return rows
 
 
 def _empty_basket_delete(cookie: str) -> None:

@@ -9,6 +9,11 @@ response gets its visitor's own CSRF token and CSP nonce, and its personal
 regions (basket count, account links, messages, recently viewed products;
 storefront/personal.py) rendered for its request.
 
+The basket page of a guest is cached too, per basket: under the lines it
+holds, the site's offers in force and the same version (guest_basket_state in
+storefront/basket_middleware.py), so that looking at one's basket again does
+not load and price it again.
+
 Not shared: staff's pages (Oscar's edit links), signed-in users' product
 pages (wish lists, stock alerts and reviews there depend on the user), pages
 behind a Wagtail view restriction, and any response but a plain 200.
@@ -31,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from oscar.apps.customer.history import CustomerHistoryManager
 
+from storefront.basket_middleware import guest_basket_state
 from storefront.personal import regions_empty, regions_fill
 
 CACHE_SECONDS = 300
@@ -168,6 +174,56 @@ def cache_key(request, version: int) -> str:
     return f"page:{version}:{timezone.localdate()}:{get_language()}:{path}"
 
 
+def basket_cache_key(request) -> str | None:
+    """The guest's basket page's key: his lines as they are, the site's offers
+    in force now and the version (products, prices, stock, households and
+    offers); None when it is not cached."""
+    match = request.resolver_match
+    if (
+        request.method != "GET"
+        or request.GET
+        or match is None
+        or match.view_name != "basket:summary"
+    ):
+        return None
+    lines = guest_basket_state(request)
+    if lines is None:
+        return None
+    state = repr((lines, site_offers_in_force(request))).encode()
+    digest = hashlib.sha1(state).hexdigest()
+    return f"basket:{version_for_request(request)}:{get_language()}:{digest}"
+
+
+def site_offers_in_force(request) -> tuple[int, ...]:
+    """The site's offers that apply now, as Oscar's applicator finds them: the
+    open ones are read once a version (a change to an offer bumps it), their
+    dates applied at each request, so that an offer starting or ending changes
+    the basket page's key without any change saved."""
+    offers = fragment_get_or_set(request, "site-offers", _site_offers_open)
+    now = timezone.now()
+    return tuple(
+        pk
+        for pk, start, end in offers
+        if (start is None or start <= now) and (end is None or end >= now)
+    )
+
+
+def _site_offers_open() -> list[tuple]:
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
+    return list(
+        ConditionalOffer.objects.filter(
+            offer_type=ConditionalOffer.SITE, status=ConditionalOffer.OPEN
+        ).values_list("pk", "start_datetime", "end_datetime")
+    )
+
+
+def page_key(request) -> str | None:
+    """The key this request's page is cached under, None if it is not."""
+    if is_cacheable(request):
+        return cache_key(request, version_for_request(request))
+    return basket_cache_key(request)
+
+
 class AnonymousPageCacheMiddleware:
     """Serve and store whole public pages for visitors and shoppers."""
 
@@ -191,9 +247,9 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not is_cacheable(request):
+        request._page_cache_key = page_key(request)
+        if request._page_cache_key is None:
             return None
-        request._page_cache_key = cache_key(request, version_for_request(request))
         cached = cache.get(request._page_cache_key)
         if cached is None:
             return None

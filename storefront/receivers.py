@@ -1,7 +1,7 @@
 """Uploaded photos lose their metadata; changes to anything public pages show
 invalidate the cached pages."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
@@ -36,6 +36,14 @@ SHOWN_ON_PUBLIC_PAGES = [
     get_model("catalogue", "ProductCertificate"),
     PageViewRestriction,  # cached with the pages they restrict
     PickupPoint,  # cached for the basket and checkout (storefront.shipping)
+    # What the offers applied on a guest's cached basket page are made of
+    # (storefront.page_cache.basket_cache_key); an order using an offer saves
+    # its count of uses.
+    get_model("offer", "ConditionalOffer"),
+    get_model("offer", "Condition"),
+    get_model("offer", "Benefit"),
+    get_model("offer", "Range"),
+    get_model("offer", "RangeProduct"),
 ]
 
 
@@ -69,6 +77,20 @@ for model in SHOWN_ON_PUBLIC_PAGES:
     post_save.connect(invalidate_public_pages, sender=model, dispatch_uid=f"pc-{model}")
     post_delete.connect(
         invalidate_public_pages, sender=model, dispatch_uid=f"pd-{model}"
+    )
+
+
+def invalidate_on_range_change(sender, **kwargs):
+    if kwargs["action"].startswith("post_"):
+        page_cache.version_bump()
+
+
+# A range's classes and categories are many-to-many: no save of the range.
+for field in get_model("offer", "Range")._meta.many_to_many:
+    m2m_changed.connect(
+        invalidate_on_range_change,
+        sender=field.remote_field.through,
+        dispatch_uid=f"pc-range-{field.name}",
     )
 
 
