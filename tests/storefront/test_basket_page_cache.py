@@ -20,6 +20,7 @@ from tests.storefront.test_basket_page import FormInputs, basket_form
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Selector = get_class("partner.strategy", "Selector")
+Voucher = get_model("voucher", "Voucher")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -195,3 +196,28 @@ def test_a_signed_in_buyers_page_is_not_cached(client, db):
     # then: rendered again (a template context exists)
     assert response.context is not None
     assert response.context["basket"].num_items == 1
+
+
+def test_a_query_string_or_a_voucher_keeps_the_page_uncached(client, db):
+    # given: a guest's basket
+    fish, _eggs = helpers.two_households()
+    helpers.add_to_basket(client, fish)
+
+    # when: asked twice with a query string, then with a voucher on the basket
+    with_query = [client.get("/shop/basket/?from=timeline") for _ in range(2)]
+    voucher = Voucher.objects.create(
+        name="春节",
+        code="SPRING",
+        start_datetime=timezone.now() - timedelta(days=1),
+        end_datetime=timezone.now() + timedelta(days=1),
+    )
+    helpers.client_basket(client).vouchers.add(voucher)
+    with_voucher = [client.get("/shop/basket/") for _ in range(2)]
+
+    # then: every one rendered (a cached page has no template context)
+    assert [response.context is not None for response in with_query + with_voucher] == [
+        True,
+        True,
+        True,
+        True,
+    ]

@@ -18,6 +18,9 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
         super().ready()
         self.product_list_view = views.ProductListView
         self.product_createupdate_view = views.ProductCreateUpdateView
+        self.product_bulk_action_confirm_view = views.ProductBulkActionConfirmView
+        self.category_list_view = views.CategoryListView
+        self.category_detail_list_view = views.CategoryDetailListView
         for name, permissions in self.permissions_map.items():
             if isinstance(permissions, tuple):
                 self.permissions_map[name] = permissions[0]

@@ -1,5 +1,5 @@
 """Oscar's product list and product page, which send a social worker to the
-listing workspace."""
+listing workspace; Oscar's bulk actions, which retire the cached pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,11 +8,39 @@ from oscar.apps.dashboard.catalogue import views as oscar_views
 
 from catalog.selectors import Product, listing_product_get
 from sellers.households.selectors import household_caseload
+from storefront import page_cache
 
 from ..access import is_partner_user
 
 
-class ProductListView(oscar_views.ProductListView):
+class RetiresCachedPages:
+    """Oscar's bulk actions (public or not, a new price for many products,
+    categories shown or hidden) write with queryset.update(), which sends no
+    signal: the cached public pages and basket pages would show the old
+    prices and products until they expire. Any bulk action posted retires
+    them."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        page_cache.version_bump()
+        return response
+
+
+class ProductBulkActionConfirmView(
+    RetiresCachedPages, oscar_views.ProductBulkActionConfirmView
+):
+    pass
+
+
+class CategoryListView(RetiresCachedPages, oscar_views.CategoryListView):
+    pass
+
+
+class CategoryDetailListView(RetiresCachedPages, oscar_views.CategoryDetailListView):
+    pass
+
+
+class ProductListView(RetiresCachedPages, oscar_views.ProductListView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and is_partner_user(request):
             return redirect("listing:households")
